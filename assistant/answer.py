@@ -1,0 +1,261 @@
+"""From a question to an Answer: policy checks, references, retrieval, composition, citation check.
+
+The default composer is extractive: it quotes the retrieved restatement (or official text) passages that
+are most similar to the question, each with its citation, and needs no language model.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.citations import to_citations, verify
+from assistant.errors import InvalidInput, LLMError
+from assistant.prompts import abstain_sentence, decline_sentence, matches
+from assistant.records import Answer, Passage
+from assistant.retrieve import ARTICLE_COUNT, HybridRetriever, ResolvedReferences
+from assistant.settings import AnswerSettings
+from assistant.text import clean_query
+
+MAX_QUESTION_CHARS = 2000
+FOLLOW_UP_MAX_WORDS = 14
+NEAREST = 3
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a follow-up question may lean on: the previous question and the articles it was about."""
+
+    question: str
+    focus_articles: tuple[int, ...]
+
+
+class Answerer:
+    def __init__(self, retriever: HybridRetriever, settings: AnswerSettings, llm=None):
+        self.retriever = retriever
+        self.settings = settings
+        self.llm = llm  # an assistant.llm.ChatBackend, or None for the extractive composer
+
+    # -- public ----------------------------------------------------------------------------------------
+
+    def answer(self, question: object, previous: Turn | None = None) -> Answer:
+        """Answer one question; `previous` carries the conversation's last turn for follow-ups."""
+        *_, final = self._run(question, previous, stream=False)
+        return final
+
+    def stream(self, question: object, previous: Turn | None = None) -> Iterator[str | Answer]:
+        """Yield partial text while an LLM writes, then the verified Answer last."""
+        yield from self._run(question, previous, stream=True)
+
+    # -- pipeline --------------------------------------------------------------------------------------
+
+    def _run(self, question: object, previous: Turn | None, stream: bool) -> Iterator[str | Answer]:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        raw = question if isinstance(question, str) else ""
+        if not isinstance(question, str):
+            raise InvalidInput("The question must be text.")
+        if "\x00" in raw or _mostly_binary(raw):
+            raise InvalidInput("The question contains binary data; type the question as plain text.")
+        text = clean_query(raw, MAX_QUESTION_CHARS)
+        notes: list[str] = []
+        if len(" ".join(raw.split())) > MAX_QUESTION_CHARS:
+            notes.append(f"Only the first {MAX_QUESTION_CHARS} characters of the question were used.")
+
+        if matches("crime_help", text):
+            yield self._fixed(text, decline_sentence(), notes, timings, t0, backend="policy")
+            return
+        if matches("national_law", text):
+            msg = (
+                f"{abstain_sentence()} The penalties and procedures of a particular country are set by that "
+                "country's own law; the convention only obliges States Parties to establish offences and powers."
+            )
+            yield self._fixed(text, msg, notes, timings, t0, backend="policy")
+            return
+
+        query, focus = self._with_context(text, previous)
+        refs = self.retriever.resolve(query)
+        notes += _reference_notes(refs, self.retriever.titles)
+        t1 = time.perf_counter()
+        timings["preprocess_ms"] = _ms(t0, t1)
+        passages = self.retriever.retrieve(query, self.retriever.settings.k)
+        qvec = self.retriever.embedder.encode_query(query)
+        t2 = time.perf_counter()
+        timings["retrieve_ms"] = _ms(t1, t2)
+
+        if refs.nonexistent and not refs.articles:
+            n = refs.nonexistent[0]
+            msg = f"{abstain_sentence()} There is no article {n}: the convention has {ARTICLE_COUNT} articles."
+            yield self._abstain(text, msg, passages, qvec, notes, timings, t0)
+            return
+        if refs.unmatched and not refs.articles:
+            yield self._abstain(text, abstain_sentence(), passages, qvec, notes, timings, t0)
+            return
+
+        sims = {p.id: self.retriever.similarity(qvec, p) for p in passages}
+        cited_articles = [p for p in passages if p.article is not None]
+        best = max((sims[p.id] for p in cited_articles), default=0.0)
+        absence = [p for p in passages if p.kind == "absence"]
+        best_absence = max((sims[p.id] for p in absence), default=-1.0)
+        referenced = bool(refs.articles)
+        if not referenced and (best < self.settings.abstain_below or best_absence > best):
+            extra = f" {absence[0].text}" if absence and best_absence > best else ""
+            yield self._abstain(text, abstain_sentence() + extra, passages, qvec, notes, timings, t0)
+            return
+
+        if self.llm is not None:
+            try:
+                yield from self._llm_answer(text, passages, sims, notes, timings, t0, focus, stream)
+                return
+            except LLMError as exc:
+                notes.append(f"{exc} Showing the extractive answer instead.")
+        body = self._compose(passages, sims, refs)
+        timings["compose_ms"] = _ms(t2, time.perf_counter())
+        yield self._final(text, body, passages, notes, timings, "extractive")
+
+    def _with_context(self, text: str, previous: Turn | None) -> tuple[str, tuple[int, ...]]:
+        """Resolve a follow-up against the previous turn by naming its articles in the query."""
+        if previous is None or not previous.focus_articles or self.retriever.resolve(text).raw:
+            return text, ()
+        short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
+        if not (matches("follow_up_start", text) or (short and matches("follow_up_pronoun", text))):
+            return text, ()
+        focus = previous.focus_articles[:1]
+        named = " ".join(f"article {n}" for n in focus)
+        return f"{text} ({named})", focus
+
+    # -- composition -----------------------------------------------------------------------------------
+
+    def _compose(self, passages: list[Passage], sims: dict[str, float], refs: ResolvedReferences) -> str:
+        articles = [p for p in passages if p.article is not None]
+        lead_article = refs.articles[0] if refs.articles else articles[0].article
+        best = max(sims[p.id] for p in articles)
+        # Quote passages close to the best one; stay with the lead article and at most one other, since
+        # an extra article is only worth citing when the question is about it too.
+        floor = best * self.settings.min_relative
+        chosen: list[Passage] = []
+        seen_articles: list[int] = [lead_article]
+        for p in sorted(articles, key=lambda p: (p.article != lead_article, -sims[p.id])):
+            if len(chosen) >= self.settings.max_passages:
+                break
+            if p.article != lead_article and (sims[p.id] < floor or p.kind == "summary"):
+                continue
+            if p.article not in seen_articles:
+                if len(seen_articles) >= 2:
+                    continue
+                seen_articles.append(p.article)
+            chosen.append(p)
+        lead = next((p for p in chosen if p.article == lead_article), chosen[0])
+        title = lead.title
+        lines = [f"**Art. {lead_article} ({title})** governs this. [Art. {lead_article}]"]
+        body = [p for p in chosen if p.kind != "summary" or p is lead]
+        body.sort(key=lambda p: (seen_articles.index(p.article), p.kind == "summary", -sims[p.id]))
+        for p in body[: self.settings.max_passages]:
+            lines.append(f"- {_quote(p)} [{p.label}]")
+        return "\n".join(lines)
+
+    # -- LLM path --------------------------------------------------------------------------------------
+
+    def _llm_answer(self, question, passages, sims, notes, timings, t0, focus, stream) -> Iterator[str | Answer]:
+        from assistant.llm import build_messages
+
+        articles = [p for p in passages if p.article is not None]
+        messages = build_messages(question, articles)
+        t = time.perf_counter()
+        raw = ""
+        if stream:
+            for chunk in self.llm.stream(messages):
+                raw += chunk
+                yield raw
+        else:
+            raw = self.llm.invoke(messages)
+        timings["llm_ms"] = _ms(t, time.perf_counter())
+        if abstain_sentence().lower() in raw.lower():
+            yield self._abstain(question, abstain_sentence(), passages, None, notes, timings, t0)
+            return
+        checked = verify(raw, articles)
+        if checked.removed_unsupported:
+            notes.append(
+                f"{checked.removed_unsupported} sentence(s) removed: they cited an article that was not retrieved."
+            )
+        if checked.removed_uncited:
+            notes.append(f"{checked.removed_uncited} sentence(s) removed: they carried no citation.")
+        if not checked.text:
+            notes.append("The language model gave no verifiable sentence; showing the extractive answer.")
+            body = self._compose(passages, sims, ResolvedReferences())
+            yield self._final(question, body, passages, notes, timings, "extractive")
+            return
+        yield self._final(question, checked.text, passages, notes, timings, self.llm.name)
+
+    # -- results ---------------------------------------------------------------------------------------
+
+    def _final(self, question, body, passages, notes, timings, backend) -> Answer:
+        if notes:
+            body += "\n\n" + "\n".join(f"_Note: {n}_" for n in notes)
+        citations = to_citations(body, passages)
+        focus = tuple(dict.fromkeys(c.article for c in citations))
+        return Answer(
+            question=question,
+            text=body,
+            citations=citations,
+            abstained=False,
+            backend=backend,
+            timings=timings,
+            passages=tuple(passages),
+            notes=tuple(notes),
+            focus_articles=focus,
+        )
+
+    def _abstain(self, question, message, passages, qvec, notes, timings, t0) -> Answer:
+        nearest = list(dict.fromkeys(p.article for p in passages if p.article is not None))[:NEAREST]
+        if nearest:
+            names = "; ".join(f"Art. {n} ({self.retriever.titles.get(n, '')})" for n in nearest)
+            message += f"\n\nNearest provisions, for orientation only: {names}."
+        answer = self._fixed(question, message, notes, timings, t0, backend="extractive")
+        return answer.model_copy(update={"passages": tuple(passages)})
+
+    def _fixed(self, question, message, notes, timings, t0, backend) -> Answer:
+        if notes:
+            message += "\n\n" + "\n".join(f"_Note: {n}_" for n in notes)
+        timings.setdefault("total_ms", _ms(t0, time.perf_counter()))
+        return Answer(question=question, text=message, abstained=True, backend=backend, timings=timings,
+                      notes=tuple(notes))
+
+
+def _reference_notes(refs: ResolvedReferences, titles: dict[int, str]) -> list[str]:
+    notes = []
+    for ref, ours in refs.translated:
+        mapped = ", ".join(f"Art. {n} ({titles.get(n, '')})" for n in ours)
+        notes.append(
+            f"You cited {ref.treaty.upper() if ref.treaty != 'budapest' else 'Budapest Convention'} art. "
+            f"{ref.number}; in this convention the corresponding provision is {mapped}."
+        )
+    for ref in refs.unmatched:
+        name = "Budapest Convention" if ref.treaty == "budapest" else ref.treaty.upper()
+        notes.append(f"{name} art. {ref.number} has no counterpart in this convention that we know of.")
+    return notes
+
+
+def _quote(p: Passage) -> str:
+    text = " ".join(p.text.split())
+    if p.source == "official":
+        return f"“{text}” (official text)"
+    return text
+
+
+def _mostly_binary(text: str) -> bool:
+    if not text:
+        return False
+    odd = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t" or 0xFFF0 <= ord(ch) <= 0xFFFF)
+    return odd / len(text) > 0.1
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 2)
+
+
+def as_turn(answer: Answer) -> Turn:
+    return Turn(question=answer.question, focus_articles=answer.focus_articles)
+

@@ -1,0 +1,44 @@
+"""Read a batch file of questions: JSONL with a `question` field per line, or plain text one per line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    line: int
+    question: str | None
+    error: str | None = None
+
+
+def read_batch(path: Path) -> list[BatchItem]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"Batch file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"Batch file {path} cannot be read as UTF-8 text ({exc}).") from exc
+    items: list[BatchItem] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("{"):
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                items.append(BatchItem(number, None, f"line {number}: not valid JSON ({exc.msg})"))
+                continue
+            question = obj.get("question") if isinstance(obj, dict) else None
+            if not isinstance(question, str):
+                items.append(BatchItem(number, None, f"line {number}: no 'question' text field"))
+                continue
+            items.append(BatchItem(number, question))
+        else:
+            items.append(BatchItem(number, text))
+    return items

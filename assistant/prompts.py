@@ -1,0 +1,56 @@
+"""Prompts and policy patterns, loaded by name from `prompts/` and checked for their placeholders."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import AssistantError
+from assistant.settings import PROJECT_ROOT
+
+PROMPTS = PROJECT_ROOT / "prompts"
+PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
+EXPECTED = {
+    "abstain.txt": set(),
+    "decline.txt": set(),
+    "answer_system.md": {"abstain", "passages"},
+    "answer_user.md": {"question"},
+}
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str, folder: Path = PROMPTS) -> str:
+    """A prompt's text; its {placeholders} must be exactly the ones the code fills in."""
+    try:
+        text = (folder / name).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise AssistantError(f"Prompt file {folder / name} is missing or unreadable; restore it from git.") from exc
+    found = set(PLACEHOLDER.findall(text))
+    wanted = EXPECTED.get(name, found)
+    if found != wanted:
+        raise AssistantError(
+            f"Prompt {name} has placeholders {sorted(found)}, expected {sorted(wanted)}: fix the file."
+        )
+    return text
+
+
+def abstain_sentence() -> str:
+    """The one sentence used whenever the convention does not answer a question."""
+    return load_prompt("abstain.txt")
+
+
+def decline_sentence() -> str:
+    return load_prompt("decline.txt")
+
+
+@lru_cache(maxsize=None)
+def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], ...]]:
+    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    return {key: tuple(re.compile(p, re.I) for p in patterns) for key, patterns in data.items()}
+
+
+def matches(kind: str, text: str) -> bool:
+    return any(p.search(text) for p in policy_patterns()[kind])

@@ -1,0 +1,149 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused with reciprocal rank fusion,
+then grouped by article so a result lists articles, best passage first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from assistant.embeddings import Embedder
+from assistant.index import LoadedIndex
+from assistant.records import Passage
+from assistant.refs import Reference, find_references, mirror_map
+from assistant.settings import RetrievalSettings
+from assistant.text import clean_query, tokens
+
+ARTICLE_COUNT = 68
+GUIDANCE_PER_RESULT = 2
+
+
+class Retriever(Protocol):
+    def retrieve(
+        self, query: str, k: int = 5, *, article: int | None = None, chapter: str | None = None
+    ) -> list[Passage]: ...
+
+
+@dataclass(frozen=True)
+class ResolvedReferences:
+    """Article numbers named in a question, translated to this convention's numbering."""
+
+    articles: tuple[int, ...] = ()  # this convention's articles to boost
+    nonexistent: tuple[int, ...] = ()  # numbers above 68 cited as this convention's
+    translated: tuple[tuple[Reference, tuple[int, ...]], ...] = ()  # other-treaty ref -> our articles
+    unmatched: tuple[Reference, ...] = ()  # other-treaty refs with no counterpart here
+    raw: tuple[Reference, ...] = field(default=())
+
+
+class HybridRetriever:
+    """Implements Retriever over a LoadedIndex."""
+
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        mirrors: dict[tuple[str, int], list[int]],
+    ):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.passages = index.passages
+        self._row = {p.id: i for i, p in enumerate(self.passages)}
+        self._bm25 = BM25Okapi([tokens(f"{p.title} {p.heading} {p.text}") for p in self.passages])
+        self._by_article: dict[int, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            if p.article is not None:
+                self._by_article[p.article].append(i)
+        self._mirrors = mirrors
+        self.titles = {p.article: p.title for p in self.passages if p.article is not None}
+
+    def resolve(self, query: str) -> ResolvedReferences:
+        refs = find_references(query)
+        ours, missing, translated, unmatched = [], [], [], []
+        for ref in refs:
+            if ref.treaty == "un":
+                (ours if 1 <= ref.number <= ARTICLE_COUNT else missing).append(ref.number)
+            elif mapped := self._mirrors.get((ref.treaty, ref.number)):
+                translated.append((ref, tuple(mapped)))
+                ours.extend(mapped)
+            else:
+                unmatched.append(ref)
+        return ResolvedReferences(
+            tuple(dict.fromkeys(ours)), tuple(missing), tuple(translated), tuple(unmatched), tuple(refs)
+        )
+
+    def similarity(self, query_vector: np.ndarray, passage: Passage) -> float:
+        return float(self.index.vectors[self._row[passage.id]] @ query_vector)
+
+    def retrieve(
+        self, query: str, k: int = 5, *, article: int | None = None, chapter: str | None = None
+    ) -> list[Passage]:
+        """Passages of the top-k articles (k distinct articles), best first, then up to two guidance passages."""
+        query = clean_query(query, self.settings.max_query_chars)
+        k = max(1, min(int(k), self.settings.max_k))
+        allowed = self._allowed(article, chapter)
+        fused = self._fuse(query, allowed, article, chapter)
+        for number in self.resolve(query).articles:
+            for row in self._by_article.get(number, []):
+                if allowed is None or row in allowed:
+                    fused[row] = fused.get(row, 0.0) + self.settings.reference_boost
+        return self._group(fused, k)
+
+    def _allowed(self, article: int | None, chapter: str | None) -> set[int] | None:
+        if article is None and chapter is None:
+            return None
+        return {
+            i
+            for i, p in enumerate(self.passages)
+            if (article is None or p.article == article) and (chapter is None or p.chapter == chapter.upper())
+        }
+
+    def _fuse(self, query: str, allowed: set[int] | None, article: int | None, chapter: str | None) -> dict[int, float]:
+        s = self.settings
+        if allowed is not None and not allowed:
+            return {}
+        n = min(s.candidates, len(self.passages) if allowed is None else len(allowed))
+        conditions = [{"article": article}] if article is not None else []
+        conditions += [{"chapter": chapter.upper()}] if chapter is not None else []
+        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
+        vector = self.embedder.encode_query(query)
+        result = self.index.collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+        dense = [self._row[i] for i in result["ids"][0]]
+        scores = self._bm25.get_scores(tokens(query))
+        if allowed is not None:
+            mask = np.full(len(scores), -np.inf)
+            mask[list(allowed)] = 0
+            scores = scores + mask
+        lexical = [int(i) for i in np.argsort(-scores)[:n] if scores[i] > 0]
+        fused: dict[int, float] = defaultdict(float)
+        for rank, row in enumerate(dense):
+            fused[row] += s.dense_weight / (s.rrf_k + rank + 1)
+        for rank, row in enumerate(lexical):
+            fused[row] += s.lexical_weight / (s.rrf_k + rank + 1)
+        return fused
+
+    def _group(self, fused: dict[int, float], k: int) -> list[Passage]:
+        by_article: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        guidance: list[tuple[float, int]] = []
+        for row, score in fused.items():
+            p = self.passages[row]
+            (guidance if p.article is None else by_article[p.article]).append((score, row))
+        ranked = sorted(by_article.items(), key=lambda kv: -max(s for s, _ in kv[1]))[:k]
+        out: list[Passage] = []
+        for _, hits in ranked:
+            # Official text first within an article when it has been ingested; then by score.
+            hits.sort(key=lambda sr: (self.passages[sr[1]].source != "official", -sr[0]))
+            out += [self.passages[r].with_score(round(s, 6)) for s, r in hits[: self.settings.passages_per_article]]
+        guidance.sort(reverse=True)
+        out += [self.passages[r].with_score(round(s, 6)) for s, r in guidance[:GUIDANCE_PER_RESULT]]
+        return out
+
+
+
+def make_retriever(index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings, articles) -> HybridRetriever:
+    """A retriever whose other-treaty translation table comes from the articles' `mirrors` fields."""
+    return HybridRetriever(index, embedder, settings, mirror_map(articles))

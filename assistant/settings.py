@@ -1,0 +1,86 @@
+"""The one settings object. This is the only module that reads environment variables (`UNCC_*`).
+
+Nested sections are set with a double underscore, e.g. `UNCC_RETRIEVAL__K=8`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(5, description="Distinct articles returned by default.")
+    max_k: int = Field(68, description="Upper clamp for k (the convention has 68 articles).")
+    candidates: int = Field(40, description="Passages taken from each of the dense and lexical lists before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, description="Weight of the dense (embedding) ranking in the fusion.")
+    lexical_weight: float = Field(0.7, description="Weight of the BM25 ranking in the fusion.")
+    reference_boost: float = Field(1.0, description="Score added to passages of an article the question names.")
+    passages_per_article: int = Field(3, description="Passages kept per article in a result.")
+    max_query_chars: int = Field(2000, description="Longer queries are cut to this many characters.")
+
+
+class ChunkingSettings(_Section):
+    max_chars: int = Field(1200, description="A passage longer than this is split at sentence ends.")
+
+
+class AnswerSettings(_Section):
+    abstain_below: float = Field(
+        0.30, description="Abstain when the best passage's cosine similarity to the question is below this."
+    )
+    max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
+    min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
+
+
+class LLMSettings(_Section):
+    backend: Literal["none", "ollama", "openai", "llamacpp"] = Field("none", description="Chat-model backend.")
+    model: str = Field("", description="Model name on the server, or path of a GGUF file for llamacpp.")
+    base_url: str = Field("", description="Server URL (Ollama or OpenAI-compatible).")
+    api_key: str = Field("not-needed", description="API key for an OpenAI-compatible server, if it needs one.")
+    timeout: float = Field(60.0, description="Seconds to wait for the server.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="UNCC_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(Path(".uncc"), description="Data directory: index, ingested official text.")
+    knowledge_dir: Path = Field(PROJECT_ROOT / "knowledge", description="Restatement, guidance and forms.")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompts and wording templates.")
+    model_path: Path | None = Field(
+        None, description="Folder of a sentence-transformers model; default: the packaged all-MiniLM-L6-v2."
+    )
+    host: str = Field("127.0.0.1", description="Address the app binds to.")
+    port: int = Field(7860, description="Port the app listens on.")
+    auth: str = Field("", description="Optional basic auth for the app as 'user:password'.")
+    retrieval: RetrievalSettings = RetrievalSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def official_dir(self) -> Path:
+        return self.home / "official"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,33 @@
+from assistant.chunking import build_passages, split_text
+from assistant.knowledge import load_knowledge
+from tests.conftest import KNOWLEDGE
+
+
+def test_no_passage_spans_two_articles_and_ids_are_unique():
+    kb = load_knowledge(KNOWLEDGE)
+    passages = build_passages(kb.articles, kb.guidance, 1200)
+    assert len({p.id for p in passages}) == len(passages)
+    texts = {a.number: " ".join([a.summary, *(p.text for p in a.paragraphs), a.practice_notes]) for a in kb.articles}
+    for p in passages:
+        if p.article is None:
+            assert p.source == "guidance"
+            continue
+        # every passage's words come from its own article's file
+        assert p.text.split()[0].strip("*-") in " ".join(texts[p.article].split()) or p.kind == "summary"
+        assert p.id.startswith(f"restatement:{p.article}:")
+    assert {p.article for p in passages if p.article} == set(range(1, 69))
+
+
+def test_split_text_splits_bullets_and_long_text():
+    assert split_text("- one\n- two\n  continued", 100) == ["one", "two continued"]
+    long = " ".join(f"Sentence number {i} is here." for i in range(100))
+    pieces = split_text(long, 200)
+    assert len(pieces) > 5 and all(len(p) <= 200 for p in pieces)
+    assert " ".join(pieces) == long
+
+
+def test_numbered_paragraph_keeps_its_number(tiny_knowledge):
+    kb = load_knowledge(tiny_knowledge)
+    passages = build_passages(kb.articles, kb.guidance, 1200)
+    labels = {p.label for p in passages if p.article == 37}
+    assert labels == {"Art. 37", "Art. 37(1)"}

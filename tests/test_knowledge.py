@@ -1,0 +1,113 @@
+"""The real knowledge base loads and matches the article map; malformed files fail with a clear message."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import KnowledgeError
+from assistant.knowledge import ARTICLE_COUNT, load_knowledge, load_map
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge(KNOWLEDGE)
+
+
+def test_all_68_articles_with_titles_and_chapters_of_the_map(kb):
+    article_map = load_map(KNOWLEDGE)
+    assert [a.number for a in kb.articles] == list(range(1, ARTICLE_COUNT + 1))
+    assert sorted(p.name for p in (KNOWLEDGE / "convention").glob("article-*.md")) == [
+        f"article-{n:02d}.md" for n in range(1, 69)
+    ]
+    for a in kb.articles:
+        assert article_map[a.number].title.lower() in a.title.lower()
+        assert a.chapter == article_map[a.number].chapter
+
+
+def test_every_article_has_summary_paragraphs_and_valid_related(kb):
+    numbers = {a.number for a in kb.articles}
+    for a in kb.articles:
+        assert a.summary.strip(), a.number
+        assert a.paragraphs, a.number
+        assert set(a.related) <= numbers, a.number
+        assert a.number not in a.related, f"article {a.number} lists itself as related"
+        assert a.confidence in ("high", "medium", "low"), a.number
+
+
+def test_paragraph_numbers_are_plain_numbers(kb):
+    for a in kb.articles:
+        for p in a.paragraphs:
+            assert p.number is None or re.fullmatch(r"\d{1,2}(\([a-z]{1,4}\))?", p.number), (a.number, p.number)
+
+
+def test_guidance_notes_name_existing_articles(kb):
+    assert len(kb.guidance) >= 12
+    for note in kb.guidance:
+        assert note.articles and all(1 <= n <= ARTICLE_COUNT for n in note.articles), note.slug
+        assert note.sections, note.slug
+
+
+def test_guidance_covers_each_form_of_cooperation(kb):
+    slugs = {g.slug for g in kb.guidance}
+    for needed in ("extradition", "mutual-legal-assistance", "joint-investigations", "transfer-of-proceedings",
+                   "transfer-of-sentenced-persons", "confiscation-and-asset-return", "numbering-traps",
+                   "background-and-calendar", "law-enforcement-cooperation", "personal-data-in-cooperation"):
+        assert needed in slugs
+
+
+def test_no_file_claims_to_be_the_official_text():
+    for path in KNOWLEDGE.rglob("*.md"):
+        text = path.read_text(encoding="utf-8").lower()
+        assert "this is the official text" not in text and "this is the authentic text" not in text, path
+
+
+def test_practitioner_words_reach_the_right_articles(kb):
+    topics = {a.number: " ".join(a.topics).lower() + " " + a.summary.lower() for a in kb.articles}
+    assert "hacking" in topics[7]
+    assert "ddos" in topics[10]
+    assert "mlat" in topics[40] or "mla" in topics[40]
+    assert "jit" in topics[48]
+
+
+# -- malformed files ---------------------------------------------------------------------------------------
+
+GOOD = "---\narticle: 7\ntitle: Illegal access\nchapter: II\ntopics: [a]\nrelated: []\n---\n## Summary\nS.\n\n### 1\nT.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("no front matter\n", "expected YAML front matter"),
+        ("---\narticle: 7\ntitle: [unclosed\n---\n", "not valid YAML"),
+        (GOOD.replace("title: Illegal access", "title: Fraud"), "does not match the article map"),
+        (GOOD.replace("chapter: II", "chapter: V"), "differs from the map"),
+        (GOOD.replace("related: []", "related: [99]"), "do not exist"),
+        (GOOD.replace("## Summary\nS.\n", ""), "Summary"),
+        (GOOD.replace("### 1\nT.\n", ""), "no '### ' paragraph"),
+        (GOOD.replace("article: 7\n", ""), "required field 'article'"),
+        (GOOD.replace("### 1\nT.\n", "### 1\n\n### 2\nT.\n"), "is empty"),
+    ],
+)
+def test_malformed_article_names_file_and_problem(tiny_knowledge: Path, text: str, message: str):
+    path = tiny_knowledge / "convention" / "article-07.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(tiny_knowledge)
+    assert "article-07.md" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_guidance_without_articles_is_rejected(tiny_knowledge: Path):
+    (tiny_knowledge / "guidance" / "bad.md").write_text("---\ntitle: X\narticles: []\n---\n## A\nB\n")
+    with pytest.raises(KnowledgeError, match=r"bad\.md.*at least one article"):
+        load_knowledge(tiny_knowledge)
+
+
+def test_file_number_must_match_front_matter(tiny_knowledge: Path):
+    (tiny_knowledge / "convention" / "article-08.md").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="file name says article 8"):
+        load_knowledge(tiny_knowledge)
