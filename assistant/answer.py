@@ -17,9 +17,15 @@ from assistant.prompts import abstain_sentence, decline_sentence, matches
 from assistant.records import Answer, Passage
 from assistant.retrieve import ARTICLE_COUNT, HybridRetriever, ResolvedReferences
 from assistant.settings import AnswerSettings
-from assistant.text import clean_query
+from assistant.text import clean_query, without_self_reference
 
 MAX_QUESTION_CHARS = 2000
+POLICY_REASONS = {
+    "national_law": "The offences' penalties and the procedures of a particular country are set by that "
+    "country's own law; the convention only obliges States Parties to establish offences and powers.",
+    "other_instrument": "That question is about another legal instrument, whose own text governs it; ask about "
+    "the UN convention's provisions on the same subject instead.",
+}
 FOLLOW_UP_MAX_WORDS = 14
 NEAREST = 3
 
@@ -67,13 +73,10 @@ class Answerer:
         if matches("crime_help", text):
             yield self._fixed(text, decline_sentence(), notes, timings, t0, backend="policy")
             return
-        if matches("national_law", text):
-            msg = (
-                f"{abstain_sentence()} The penalties and procedures of a particular country are set by that "
-                "country's own law; the convention only obliges States Parties to establish offences and powers."
-            )
-            yield self._fixed(text, msg, notes, timings, t0, backend="policy")
-            return
+        for kind, reason in POLICY_REASONS.items():
+            if matches(kind, text):
+                yield self._fixed(text, f"{abstain_sentence()} {reason}", notes, timings, t0, backend="policy")
+                return
 
         query, focus = self._with_context(text, previous)
         refs = self.retriever.resolve(query)
@@ -81,7 +84,7 @@ class Answerer:
         t1 = time.perf_counter()
         timings["preprocess_ms"] = _ms(t0, t1)
         passages = self.retriever.retrieve(query, self.retriever.settings.k)
-        qvec = self.retriever.embedder.encode_query(query)
+        qvec = self.retriever.embedder.encode_query(without_self_reference(query))
         t2 = time.perf_counter()
         timings["retrieve_ms"] = _ms(t1, t2)
 
@@ -111,7 +114,10 @@ class Answerer:
                 return
             except LLMError as exc:
                 notes.append(f"{exc} Showing the extractive answer instead.")
-        body = self._compose(passages, sims, refs)
+        lead, mismatch = self._lead(passages, sims, refs)
+        if mismatch:
+            notes.append(mismatch)
+        body = self._compose(passages, sims, lead)
         timings["compose_ms"] = _ms(t2, time.perf_counter())
         yield self._final(text, body, passages, notes, timings, "extractive")
 
@@ -128,33 +134,54 @@ class Answerer:
 
     # -- composition -----------------------------------------------------------------------------------
 
-    def _compose(self, passages: list[Passage], sims: dict[str, float], refs: ResolvedReferences) -> str:
-        articles = [p for p in passages if p.article is not None]
-        lead_article = refs.articles[0] if refs.articles else articles[0].article
-        best = max(sims[p.id] for p in articles)
-        # Quote passages close to the best one; stay with the lead article and at most one other, since
-        # an extra article is only worth citing when the question is about it too.
-        floor = best * self.settings.min_relative
+    def _compose(self, passages: list[Passage], sims: dict[str, float], lead_article: int) -> str:
+        """Lead sentence naming the governing article, then its most relevant paragraphs, each cited.
+
+        A second article is quoted only when its best passage is nearly as close to the question as the
+        lead's: citing a merely related article would be a claim the question did not ask about.
+        """
+        best_of: dict[int, float] = {}
+        for p in passages:
+            if p.article is not None:
+                best_of[p.article] = max(best_of.get(p.article, -1.0), sims[p.id])
+        lead_best = best_of[lead_article]
+        runner_up = next((a for a in sorted(best_of, key=lambda a: -best_of[a]) if a != lead_article), None)
+        articles = [lead_article]
+        if runner_up is not None and best_of[runner_up] >= lead_best * self.settings.second_article_ratio:
+            articles.append(runner_up)
         chosen: list[Passage] = []
-        seen_articles: list[int] = [lead_article]
-        for p in sorted(articles, key=lambda p: (p.article != lead_article, -sims[p.id])):
-            if len(chosen) >= self.settings.max_passages:
-                break
-            if p.article != lead_article and (sims[p.id] < floor or p.kind == "summary"):
-                continue
-            if p.article not in seen_articles:
-                if len(seen_articles) >= 2:
-                    continue
-                seen_articles.append(p.article)
-            chosen.append(p)
-        lead = next((p for p in chosen if p.article == lead_article), chosen[0])
-        title = lead.title
-        lines = [f"**Art. {lead_article} ({title})** governs this. [Art. {lead_article}]"]
-        body = [p for p in chosen if p.kind != "summary" or p is lead]
-        body.sort(key=lambda p: (seen_articles.index(p.article), p.kind == "summary", -sims[p.id]))
-        for p in body[: self.settings.max_passages]:
-            lines.append(f"- {_quote(p)} [{p.label}]")
+        for number in articles:
+            own = sorted((p for p in passages if p.article == number), key=lambda p: -sims[p.id])
+            floor = best_of[number] * self.settings.min_relative
+            body = [p for p in own if p.kind != "summary" and sims[p.id] >= floor]
+            quota = self.settings.max_passages if number == lead_article else 1
+            chosen += (body or own)[:quota]
+        summary = next((p for p in passages if p.article == lead_article and p.kind == "summary"), None)
+        gist = _first_sentence(summary.text) if summary else ""
+        lines = [
+            f"**Art. {lead_article} ({self.retriever.titles.get(lead_article, '')})** governs this. {gist} "
+            f"[Art. {lead_article}]"
+        ]
+        chosen = chosen[: self.settings.max_passages + 1]
+        chosen.sort(key=lambda p: (articles.index(p.article), self.retriever.position(p)))  # reading order
+        lines += [f"- {_quote(p)} [{p.label}]" for p in chosen]
         return "\n".join(lines)
+
+    def _lead(self, passages: list[Passage], sims: dict[str, float], refs: ResolvedReferences) -> tuple[int, str]:
+        """The article the answer is about, and a note when the question named a different one."""
+        ranked = [p.article for p in passages if p.article is not None]
+        top = max((p for p in passages if p.article is not None), key=lambda p: sims[p.id]).article
+        if not refs.articles:
+            return ranked[0], ""
+        named = refs.articles[0]
+        named_best = max((sims[p.id] for p in passages if p.article == named), default=0.0)
+        top_best = max(sims[p.id] for p in passages if p.article == top)
+        if named != top and named_best < top_best * self.settings.reference_mismatch:
+            return top, (
+                f"You mention art. {named} ({self.retriever.titles.get(named, '')}); the subject of your question "
+                f"is dealt with in art. {top} ({self.retriever.titles.get(top, '')})."
+            )
+        return named, ""
 
     # -- LLM path --------------------------------------------------------------------------------------
 
@@ -184,7 +211,7 @@ class Answerer:
             notes.append(f"{checked.removed_uncited} sentence(s) removed: they carried no citation.")
         if not checked.text:
             notes.append("The language model gave no verifiable sentence; showing the extractive answer.")
-            body = self._compose(passages, sims, ResolvedReferences())
+            body = self._compose(passages, sims, self._lead(passages, sims, ResolvedReferences())[0])
             yield self._final(question, body, passages, notes, timings, "extractive")
             return
         yield self._final(question, checked.text, passages, notes, timings, self.llm.name)
@@ -220,8 +247,9 @@ class Answerer:
         if notes:
             message += "\n\n" + "\n".join(f"_Note: {n}_" for n in notes)
         timings.setdefault("total_ms", _ms(t0, time.perf_counter()))
-        return Answer(question=question, text=message, abstained=True, backend=backend, timings=timings,
-                      notes=tuple(notes))
+        return Answer(
+            question=question, text=message, abstained=True, backend=backend, timings=timings, notes=tuple(notes)
+        )
 
 
 def _reference_notes(refs: ResolvedReferences, titles: dict[int, str]) -> list[str]:
@@ -238,6 +266,11 @@ def _reference_notes(refs: ResolvedReferences, titles: dict[int, str]) -> list[s
     return notes
 
 
+def _first_sentence(text: str) -> str:
+    match = re.match(r"(.+?(?<!\be)(?<!\bi)(?<!\bg)(?<!\bart)[.;])(\s+(?=[A-Z(])|$)", text.strip(), re.S)
+    return " ".join((match.group(1) if match else text).split())
+
+
 def _quote(p: Passage) -> str:
     text = " ".join(p.text.split())
     if p.source == "official":
@@ -248,7 +281,7 @@ def _quote(p: Passage) -> str:
 def _mostly_binary(text: str) -> bool:
     if not text:
         return False
-    odd = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t" or 0xFFF0 <= ord(ch) <= 0xFFFF)
+    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or 0xFFF0 <= ord(ch) <= 0xFFFF)
     return odd / len(text) > 0.1
 
 
@@ -258,4 +291,3 @@ def _ms(a: float, b: float) -> float:
 
 def as_turn(answer: Answer) -> Turn:
     return Turn(question=answer.question, focus_articles=answer.focus_articles)
-

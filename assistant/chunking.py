@@ -78,9 +78,7 @@ def guidance_passages(note: GuidanceNote, max_chars: int) -> Iterator[Passage]:
             )
 
 
-def build_passages(
-    articles: Iterable[Article], guidance: Iterable[GuidanceNote], max_chars: int
-) -> list[Passage]:
+def build_passages(articles: Iterable[Article], guidance: Iterable[GuidanceNote], max_chars: int) -> list[Passage]:
     out = [p for a in articles for p in article_passages(a, max_chars)]
     out += [p for g in guidance for p in guidance_passages(g, max_chars)]
     return out

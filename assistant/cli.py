@@ -57,7 +57,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     result = ensure_index(settings, rebuild=args.rebuild, progress=True)
     m = result.manifest
     why = f" ({result.reason})" if result.reason else ""
-    print(f"Index {result.action}{why}: {m.count} passages, model {m.model}, version {m.version}, at {settings.index_dir}")
+    print(
+        f"Index {result.action}{why}: {m.count} passages, model {m.model}, version {m.version}, at {settings.index_dir}"
+    )
     if result.action != "up to date":
         print(f"Built in {m.build_seconds:.1f} s.")
     return 0
@@ -100,7 +102,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                 print(json.dumps({"line": item.line, "question": item.question, "error": str(exc)}))
         return 0
     if not args.query:
-        raise InvalidInput("Give a query, e.g. uncc search \"preservation request contents\", or --batch FILE.")
+        raise InvalidInput('Give a query, e.g. uncc search "preservation request contents", or --batch FILE.')
     hits = rt.retriever.retrieve(" ".join(args.query), args.k, article=args.article, chapter=args.chapter)
     if args.json:
         print(json.dumps([passage_json(p) for p in hits], indent=2))
@@ -212,8 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands that live beside their own module."""
     from assistant.answer_cli import register as ask
+    from assistant.drafting.cli import register as draft
+    from assistant.eval_cli import register as evaluate
 
-    return [ask]
+    return [ask, draft, evaluate]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `uncc ... | head`: the reader left; not an error worth a traceback
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # settings from the environment may be invalid, e.g. UNCC_PORT=abc
         from pydantic import ValidationError
 

@@ -11,6 +11,8 @@ import numpy as np
 
 from assistant.errors import ModelError
 
+QUERY_CACHE = 256
+
 # Set before transformers or huggingface_hub are imported anywhere: they read these once, at import.
 # With them, a name that is not a local folder fails at once instead of trying to reach a hub.
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
@@ -48,6 +50,7 @@ class Embedder:
         self.id = model_id(path)
         self.dimension = int(self._model.get_embedding_dimension())
         self._lock = threading.Lock()  # torch modules are not safe to call from two app threads at once
+        self._recent: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 64) -> np.ndarray:
         with self._lock:
@@ -61,7 +64,14 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """One query's vector; retrieval and answering ask for the same query, so recent ones are kept."""
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = self.encode([text])[0]
+            if len(self._recent) >= QUERY_CACHE:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = cached
+        return cached
 
 
 @lru_cache(maxsize=2)

@@ -99,7 +99,9 @@ def open_index(settings: Settings) -> LoadedIndex:
         passages = tuple(Passage.model_validate_json(line) for line in lines if line.strip())
         vectors = np.load(index_dir / "vectors.npy")
     except (OSError, ValueError, ValidationError) as exc:
-        raise IndexCorrupt(f"The passages of the index at {index_dir} are unreadable ({exc.__class__.__name__}).") from exc
+        raise IndexCorrupt(
+            f"The passages of the index at {index_dir} are unreadable ({exc.__class__.__name__})."
+        ) from exc
     if len(passages) != manifest.count or vectors.shape[0] != manifest.count:
         raise IndexCorrupt(
             f"The index at {index_dir} is incomplete: manifest says {manifest.count} passages, "
@@ -219,4 +221,3 @@ def ensure_index(settings: Settings, *, rebuild: bool = False, progress: bool = 
                 reason = f"the old index was damaged: {exc}"
                 log.warning("%s Rebuilding.", exc)
         return EnsureResult(build_index(settings, progress=progress), "rebuilt", reason)
-

@@ -132,7 +132,7 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
         raise KnowledgeError(f"{path}: claims to be the official text; the files are our restatement.")
 
     summary, notes, paragraphs = "", "", []
-    for heading, section, line in _sections(body, "##"):
+    for heading, section, _ in _sections(body, "##"):
         if heading.lower() == "summary":
             summary = _strip_comments(section.split("\n### ")[0])
         elif heading.lower().startswith("practice notes"):
@@ -200,7 +200,9 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
 def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
     """Read and validate every article and guidance note."""
     if not (knowledge_dir / "convention").is_dir():
-        raise KnowledgeError(f"{knowledge_dir}: no 'convention' folder; set UNCC_KNOWLEDGE_DIR to the knowledge folder.")
+        raise KnowledgeError(
+            f"{knowledge_dir}: no 'convention' folder; set UNCC_KNOWLEDGE_DIR to the knowledge folder."
+        )
     article_map = load_map(knowledge_dir)
     articles: dict[int, Article] = {}
     for path in sorted((knowledge_dir / "convention").glob("article-*.md")):

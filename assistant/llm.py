@@ -84,7 +84,8 @@ def make_backend(settings: LLMSettings, name: str | None = None) -> ChatBackend 
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as exc:
         raise LLMError(
-            "The llamacpp backend needs the extra: pip install -e '.[llamacpp]' (llama-cpp-python, langchain-community)."
+            "The llamacpp backend needs the extra: pip install -e '.[llamacpp]' "
+            "(llama-cpp-python and langchain-community)."
         ) from exc
     try:
         model = ChatLlamaCpp(model_path=settings.model, temperature=settings.temperature, verbose=False)

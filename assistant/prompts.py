@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -21,7 +21,7 @@ EXPECTED = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str, folder: Path = PROMPTS) -> str:
     """A prompt's text; its {placeholders} must be exactly the ones the code fills in."""
     try:
@@ -46,7 +46,7 @@ def decline_sentence() -> str:
     return load_prompt("decline.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], ...]]:
     data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
     return {key: tuple(re.compile(p, re.I) for p in patterns) for key, patterns in data.items()}

@@ -12,10 +12,11 @@ from rank_bm25 import BM25Okapi
 
 from assistant.embeddings import Embedder
 from assistant.index import LoadedIndex
+from assistant.prompts import matches
 from assistant.records import Passage
 from assistant.refs import Reference, find_references, mirror_map
 from assistant.settings import RetrievalSettings
-from assistant.text import clean_query, tokens
+from assistant.text import clean_query, tokens, without_self_reference
 
 ARTICLE_COUNT = 68
 GUIDANCE_PER_RESULT = 2
@@ -58,6 +59,9 @@ class HybridRetriever:
         for i, p in enumerate(self.passages):
             if p.article is not None:
                 self._by_article[p.article].append(i)
+        self._by_chapter: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            self._by_chapter[p.chapter].append(i)
         self._mirrors = mirrors
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
 
@@ -76,6 +80,10 @@ class HybridRetriever:
             tuple(dict.fromkeys(ours)), tuple(missing), tuple(translated), tuple(unmatched), tuple(refs)
         )
 
+    def position(self, passage: Passage) -> int:
+        """Where the passage stands in the knowledge base: its article's reading order."""
+        return self._row[passage.id]
+
     def similarity(self, query_vector: np.ndarray, passage: Passage) -> float:
         return float(self.index.vectors[self._row[passage.id]] @ query_vector)
 
@@ -86,7 +94,12 @@ class HybridRetriever:
         query = clean_query(query, self.settings.max_query_chars)
         k = max(1, min(int(k), self.settings.max_k))
         allowed = self._allowed(article, chapter)
-        fused = self._fuse(query, allowed, article, chapter)
+        fused = self._fuse(without_self_reference(query), allowed, article, chapter)
+        side = _side(query)
+        if side is not None:
+            for row in self._by_chapter.get(side, []):
+                if row in fused:
+                    fused[row] += self.settings.side_boost
         for number in self.resolve(query).articles:
             for row in self._by_article.get(number, []):
                 if allowed is None or row in allowed:
@@ -142,6 +155,13 @@ class HybridRetriever:
         out += [self.passages[r].with_score(round(s, 6)) for s, r in guidance[:GUIDANCE_PER_RESULT]]
         return out
 
+
+def _side(query: str) -> str | None:
+    """Chapter V when the question is about cooperation with another State, IV when explicitly domestic."""
+    cross, home = matches("cross_border", query), matches("domestic", query)
+    if cross == home:
+        return None
+    return "V" if cross else "IV"
 
 
 def make_retriever(index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings, articles) -> HybridRetriever:

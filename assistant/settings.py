@@ -27,6 +27,11 @@ class RetrievalSettings(_Section):
     dense_weight: float = Field(1.0, description="Weight of the dense (embedding) ranking in the fusion.")
     lexical_weight: float = Field(0.7, description="Weight of the BM25 ranking in the fusion.")
     reference_boost: float = Field(1.0, description="Score added to passages of an article the question names.")
+    side_boost: float = Field(
+        0.003,
+        description="Added to Chapter V passages when a question is about another State, or to Chapter IV "
+        "passages when it is explicitly domestic (a few ranks' worth of fusion score).",
+    )
     passages_per_article: int = Field(3, description="Passages kept per article in a result.")
     max_query_chars: int = Field(2000, description="Longer queries are cut to this many characters.")
 
@@ -37,10 +42,18 @@ class ChunkingSettings(_Section):
 
 class AnswerSettings(_Section):
     abstain_below: float = Field(
-        0.30, description="Abstain when the best passage's cosine similarity to the question is below this."
+        0.34,
+        description="Abstain when the best article passage's cosine similarity to the question is below this "
+        "(calibrated on evals/dev.jsonl with `python -m evals.calibrate`).",
     )
     max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
     min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
+    second_article_ratio: float = Field(
+        0.97, description="Also cite the runner-up article when its best similarity is this share of the lead's."
+    )
+    reference_mismatch: float = Field(
+        0.75, description="A named article is set aside when its best similarity is below this share of the best."
+    )
 
 
 class LLMSettings(_Section):

@@ -5,14 +5,34 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import snowballstemmer
+
 from assistant.errors import InvalidInput
 
 WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
-    "a an and are as at be by can could do does for from has have how i if in is it its may me must of on or "
-    "our should so that the their then there these they this to under us was we what when where which who "
-    "will with would you your about any also into not no than".split()
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "could", "do", "does", "for", "from", "has", "have",
+        "how", "i", "if", "in", "is", "it", "its", "may", "me", "must", "of", "on", "or", "our", "should", "so", "that",
+        "the", "their", "then", "there", "these", "they", "this", "to", "under", "us", "was", "we", "what", "when",
+        "where", "which", "who", "will", "with", "would", "you", "your", "about", "any", "also", "into", "not", "no",
+        "than",
+    }
 )
+
+
+# Every passage is about this convention, so naming it ("under the UN cybercrime treaty") carries no signal and
+# only pulls generic passages (art. 1, the final clauses) up; it is dropped before ranking.
+SELF_REFERENCE = re.compile(
+    r"\b(?:(?:of|in|under|by|from)\s+)?(?:the\s+)?(?:(?:UN|U\.N\.|united nations|hanoi)\s+)?"
+    r"(?:cyber[- ]?crime\s+)?(?:convention|treaty)(?:\s+against\s+cybercrime)?(?:'s)?\b",
+    re.I,
+)
+
+
+def without_self_reference(text: str) -> str:
+    stripped = " ".join(SELF_REFERENCE.sub(" ", text).split())
+    return stripped if any(ch.isalnum() for ch in stripped) else text
 
 
 def clean_query(text: object, max_chars: int) -> str:
@@ -27,17 +47,9 @@ def clean_query(text: object, max_chars: int) -> str:
     return text
 
 
-def _stem(word: str) -> str:
-    # A light plural fold so "requests" meets "request"; a full stemmer buys little on legal prose and
-    # mangles terms ("purposes" must still meet "purpose").
-    if len(word) <= 4:
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def tokens(text: str) -> list[str]:
-    return [_stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS]
+    """BM25 terms: lower-case words, stop words dropped, Snowball-stemmed so "extradite" meets "extradition"."""
+    return _STEMMER.stemWords([w for w in WORD.findall(text.lower()) if w not in STOPWORDS])

@@ -44,13 +44,19 @@ def tiny_knowledge(tmp_path: Path) -> Path:
     shutil.copy(KNOWLEDGE / "convention" / "map.json", root / "convention" / "map.json")
     conv = root / "convention"
     _write_article(
-        conv, 7, "Illegal access", "II",
+        conv,
+        7,
+        "Illegal access",
+        "II",
         "## Summary\nHacking: entering a computer system without right is an offence.\n\n"
         "### 1\nEach State Party makes intentional access without right to an ICT system a criminal offence.\n\n"
         "### 2\nA State may require that security measures were infringed.\n",
     )
     _write_article(
-        conv, 37, "Extradition", "V",
+        conv,
+        37,
+        "Extradition",
+        "V",
         "## Summary\nSurrender of fugitives between States for offences under the convention.\n\n"
         "### 1\nExtradition applies where the conduct is punishable in both States by at least one year.\n\n"
         "### Later paragraphs (numbering not established)\n"
@@ -60,7 +66,9 @@ def tiny_knowledge(tmp_path: Path) -> Path:
         related=[7],
     )
     _write_article(
-        conv, 42, "International cooperation for the purpose of expedited preservation of stored electronic data",
+        conv,
+        42,
+        "International cooperation for the purpose of expedited preservation of stored electronic data",
         "V",
         "## Summary\nQuick freeze of stored data abroad until a mutual legal assistance request follows.\n\n"
         "### 1\nA State Party may ask another to preserve data stored in its territory quickly.\n\n"

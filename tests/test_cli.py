@@ -18,7 +18,7 @@ def full_env(full_home, monkeypatch):
 
 
 def test_search_json_shape(full_env, capsys):
-    assert main(["search", "preservation request contents", "--k", "3", "--json"]) == 0
+    assert main(["search", "what must a request for preservation of stored data contain", "--k", "3", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {tuple(sorted(r)) for r in rows} == {("article", "paragraph", "score", "source", "text", "title")}
     assert len({r["article"] for r in rows if r["article"]}) == 3

@@ -112,8 +112,12 @@ def test_choice_outside_the_list(tmp_path: Path) -> None:
 
 def test_unknown_field_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     message = _check_file(tmp_path, "facts: x\ncustodain: CloudMail S.A.\n")
-    assert "line 2: unknown field 'custodain' for a preservation request. Did you mean 'custodian'?" in message
+    assert "line 2: unknown field 'custodain' (not in the preservation form). Did you mean 'custodian'?" in message
     assert "uncc draft preservation --example" in message
+
+
+def test_no_far_fetched_suggestion(tmp_path: Path) -> None:
+    assert "Did you mean" not in _check_file(tmp_path, "costs: x\n")
 
 
 def test_every_problem_is_listed_in_line_order(tmp_path: Path) -> None:
@@ -134,6 +138,11 @@ def test_ten_megabytes_in_a_field_are_refused(tmp_path: Path) -> None:
 def test_field_at_the_limit_is_accepted() -> None:
     report = api.check("mla", {"facts": "x" * MAX_FIELD_CHARS})
     assert report.status == "incomplete"  # the other elements are missing, but the size is fine
+
+
+def test_unpaired_surrogates_are_refused() -> None:
+    with pytest.raises(DraftError, match="'facts' contains invalid characters"):
+        api.check("mla", {"facts": "broken \ud800 text"})
 
 
 def test_case_must_be_a_mapping_through_the_api() -> None:

@@ -53,9 +53,18 @@ def test_guidance_notes_name_existing_articles(kb):
 
 def test_guidance_covers_each_form_of_cooperation(kb):
     slugs = {g.slug for g in kb.guidance}
-    for needed in ("extradition", "mutual-legal-assistance", "joint-investigations", "transfer-of-proceedings",
-                   "transfer-of-sentenced-persons", "confiscation-and-asset-return", "numbering-traps",
-                   "background-and-calendar", "law-enforcement-cooperation", "personal-data-in-cooperation"):
+    for needed in (
+        "extradition",
+        "mutual-legal-assistance",
+        "joint-investigations",
+        "transfer-of-proceedings",
+        "transfer-of-sentenced-persons",
+        "confiscation-and-asset-return",
+        "numbering-traps",
+        "background-and-calendar",
+        "law-enforcement-cooperation",
+        "personal-data-in-cooperation",
+    ):
         assert needed in slugs
 
 
@@ -75,7 +84,9 @@ def test_practitioner_words_reach_the_right_articles(kb):
 
 # -- malformed files ---------------------------------------------------------------------------------------
 
-GOOD = "---\narticle: 7\ntitle: Illegal access\nchapter: II\ntopics: [a]\nrelated: []\n---\n## Summary\nS.\n\n### 1\nT.\n"
+GOOD = (
+    "---\narticle: 7\ntitle: Illegal access\nchapter: II\ntopics: [a]\nrelated: []\n---\n## Summary\nS.\n\n### 1\nT.\n"
+)
 
 
 @pytest.mark.parametrize(

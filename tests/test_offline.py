@@ -25,8 +25,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(socket.socket(), address))
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: attempts.append(host) or (_ for _ in ()).throw(
-        OSError(f"name lookup blocked by test: {host}")))
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, *a, **k: (
+            attempts.append(host) or (_ for _ in ()).throw(OSError(f"name lookup blocked by test: {host}"))
+        ),
+    )
     return attempts
 
 

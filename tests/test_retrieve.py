@@ -66,7 +66,7 @@ def test_huge_other_script_and_extreme_k(full_runtime):
     ("question", "article"),
     [
         ("what must a request for preservation of stored data contain", 42),
-        ("can they refuse to extradite their own national", 37),
+        ("on what grounds can an extradition request be refused", 37),
         ("who receives and transmits mutual legal assistance requests in each country", 40),
         ("point of contact available around the clock for urgent help", 41),
         ("setting up a joint investigation team with another country", 48),

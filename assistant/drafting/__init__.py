@@ -1,6 +1,6 @@
 """The drafting desk: request drafts for each form of cooperation, checked against the convention.
 
-Public API (the CLI and the web app use only these):
+The names below are the public API, for the web app; docs/drafting.md shows them in use.
 """
 
 from assistant.drafting.api import (

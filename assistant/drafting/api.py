@@ -83,7 +83,7 @@ def draft_markdown(request_type: str, case: Case, settings: Settings | None = No
     return result.markdown, result.report
 
 
-def write_markdown(request_type: str, case: Case, path: Path, force: bool = False,
+def write_markdown(request_type: str, case: Case, path: Path | str, force: bool = False,
                    settings: Settings | None = None) -> CheckReport:
     """Write the draft as Markdown to `path` (atomically; an existing file only with force)."""
     result = draft(request_type, case, settings)
@@ -91,7 +91,7 @@ def write_markdown(request_type: str, case: Case, path: Path, force: bool = Fals
     return result.report
 
 
-def write_docx(request_type: str, case: Case, path: Path, force: bool = False,
+def write_docx(request_type: str, case: Case, path: Path | str, force: bool = False,
                settings: Settings | None = None) -> CheckReport:
     """Write the draft as a Word document to `path` (atomically; an existing file only with force)."""
     result = draft(request_type, case, settings)

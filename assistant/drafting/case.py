@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
 from pydantic.types import Strict
 
-from assistant.drafting.forms import FieldSpec, FormSpec
+from assistant.drafting.forms import SAFE_LOADER, FieldSpec, FormSpec
 from assistant.errors import DraftError
 
 MAX_FIELD_CHARS = 100_000  # a request summarises; supporting documents travel as annexes
@@ -25,7 +35,15 @@ MAX_LIST_ITEMS = 500
 MAX_CASE_BYTES = 20_000_000  # refuse before parsing: no real case file comes near this
 MAX_REPORTED_ERRORS = 10
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FIELD_CHARS)]
+# Characters XML (and so Word) cannot store: form feeds and the like arrive by copy-paste from PDFs.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    return NOT_XML.sub(" ", text)
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_FIELD_CHARS), AfterValidator(_printable)]
 
 
 @dataclass(frozen=True)
@@ -83,12 +101,15 @@ def _problem(form: FormSpec, err: dict[str, Any]) -> str:
     name = str(err["loc"][0]) if err["loc"] else ""
     kind = err["type"]
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(name, [f.name for f in form.fields], n=1)
+        close = difflib.get_close_matches(name, [f.name for f in form.fields], n=1, cutoff=0.8)  # typos only
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        return f"unknown field '{name}' for a {form.type} request.{hint} `uncc draft {form.type} --example` lists them"
+        example = f"`uncc draft {form.type} --example`"
+        return f"unknown field '{name}' (not in the {form.type} form).{hint} {example} shows them"
     spec = form.field(name)
     if kind == "string_too_long":
         return f"'{name}' is longer than {MAX_FIELD_CHARS:,} characters; summarise it and attach documents separately"
+    if kind == "string_unicode":
+        return f"'{name}' contains invalid characters (unpaired Unicode surrogates)"
     if kind == "too_long":
         return f"'{name}' has more than {MAX_LIST_ITEMS} items"
     expected = {
@@ -118,13 +139,28 @@ def validate_case(form: FormSpec, doc: CaseDoc) -> BaseModel:
             lines.append(f"  {where}{_problem(form, err)}")
         more = f"\n  ... and {len(errors) - MAX_REPORTED_ERRORS} more" if len(errors) > MAX_REPORTED_ERRORS else ""
         raise DraftError(
-            f"{doc.source}: {len(errors)} problem(s) in the case for a {form.type} request:\n" + "\n".join(lines) + more
+            f"{doc.source}: {len(errors)} problem(s) in this {form.type} case:\n" + "\n".join(lines) + more
         ) from None  # the chained pydantic error carries the input values: keep them out of any traceback
+
+
+class _CaseLoader(SAFE_LOADER):  # type: ignore[misc,valid-type]  # a class chosen at import time
+    """The safe loader, except that an impossible date such as 2026-02-30 stays text."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError here; as text, the field check reports it with the field and line.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def parse_case(text: str, source: str = "case") -> CaseDoc:
     """Parse YAML text into a CaseDoc; invalid YAML raises DraftError with the line number."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _CaseLoader(text)
     try:
         node = loader.get_single_node()  # the node tree gives each field's line
         data = loader.construct_document(node) if node is not None else None

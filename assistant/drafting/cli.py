@@ -84,12 +84,12 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     if not args.type:
         types = ", ".join(api.list_types(settings))
         raise DraftError(f"Give a request type ({types}), or --list.")
+    api.form(args.type, settings)  # an unknown type is reported first, with the valid ones
     if args.example:
         sys.stdout.write(api.example_text(args.type, settings))
         return 0
     if not args.case:
         raise DraftError(f"Give --case FILE; start from `uncc draft {args.type} --example > case.yaml`.")
-    api.form(args.type, settings)  # an unknown type is reported before the case file is read
     case = read_case_file(Path(args.case))
     if args.check:
         report = api.check(args.type, case, settings)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from assistant.drafting.forms import FormSpec
 from assistant.drafting.render import load_template
-from assistant.knowledge import load_knowledge, load_map
+from assistant.errors import KnowledgeError
+from assistant.knowledge import load_map, parse_article
 from assistant.official import load_official
 from assistant.records import Article
 from assistant.settings import Settings
@@ -37,16 +38,29 @@ def _text_lines(article: Article) -> tuple[str, ...]:
     return (article.summary,)
 
 
+def _restatement(settings: Settings, number: int) -> Article | None:
+    """Our restatement of one article, or None where its file is not written yet."""
+    # Parsing only the cited files keeps a draft fast (the whole base takes most of a second) and lets an
+    # unrelated article being edited elsewhere not block drafting.
+    path = settings.knowledge_dir / "convention" / f"article-{number:02d}.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{path}: cannot be read ({exc}); restore it from git.") from exc
+    return parse_article(path, text, load_map(settings.knowledge_dir))
+
+
 def annex_articles(form: FormSpec, settings: Settings) -> list[AnnexArticle]:
     """The form's articles in ascending order, with the best text we hold for each."""
     titles = load_map(settings.knowledge_dir)
-    restated = {a.number: a for a in load_knowledge(settings.knowledge_dir).articles}
     official: dict[int, Article] = {}
     for art in load_official(settings):
         official.setdefault(art.number, art)  # first ingested language wins
     out = []
     for number in form.articles:
-        article = official.get(number) or restated.get(number)
+        article = official.get(number) or _restatement(settings, number)
         elements = [f.label for f in form.fields if number in f.basis.articles]
         if number in form.legal_basis.articles:
             elements.insert(0, "Legal basis")

@@ -126,5 +126,8 @@ def render_body(form: FormSpec, case: BaseModel, prompts_dir: Path) -> str:
     template = load_template(prompts_dir / "drafting", f"{form.type}.md.j2", names | {"form"},
                              {f.name for f in form.required})
     values = {f.name: FieldValue(f, getattr(case, f.name)) for f in form.fields}
-    text = template.render(form=form, **values)
+    try:
+        text = template.render(form=form, **values)
+    except jinja2.TemplateError as exc:  # a fault in our template, not in the user's case
+        raise KnowledgeError(f"{template.filename}: cannot be rendered ({exc}); fix the template.") from None
     return number_sections(BLANK_RUNS.sub("\n\n", text).strip() + "\n")

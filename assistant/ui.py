@@ -1,0 +1,431 @@
+"""The web app: a Gradio Blocks page with three tabs (Ask, Draft, Convention) and two named API endpoints.
+
+Layout and wiring only: every callback calls a function of `assistant.ui_ask`, `ui_draft` or
+`ui_convention`. Per-user data lives in `gr.State` or in the browser's own components, so one session never
+sees another's chat or draft. `launch_options` holds the settings for confidential work: local address, no
+share link, no analytics, no run history, no fonts or scripts fetched from the internet.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.utils import get_upload_folder
+
+from assistant import drafting
+from assistant.answer import Answerer
+from assistant.errors import AssistantError, InvalidInput
+from assistant.official import load_official
+from assistant.runtime import Runtime
+from assistant.settings import Settings
+from assistant.ui_ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui_convention import (
+    about_markdown,
+    article_choices,
+    article_view,
+    chapter_choices,
+    ingest_languages,
+    ingest_upload,
+    parse_article,
+    search,
+    source_banner,
+)
+from assistant.ui_draft import (
+    Widget,
+    draft_api,
+    draft_view,
+    example_values,
+    form_intro,
+    widgets,
+    write_files,
+)
+from assistant.ui_style import CSS
+
+log = logging.getLogger(__name__)
+
+# System fonts only: the page must not fetch a web font (or anything else) from the internet.
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Consolas", "Liberation Mono", "monospace"]
+THEME = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+COPY_JS = """async (text) => {
+  if (!text) { return "Nothing to copy yet: ask a question first."; }
+  try { await navigator.clipboard.writeText(text); return "Copied the answer and its sources."; }
+  catch (e) { return "The browser refused the clipboard: open “Answer with citations” below and copy it there."; }
+}"""
+EXTRACTIVE = "extractive (quotes passages; no language model)"
+PRIVATE = "private"  # UI-only listeners: not part of the documented API
+
+
+def parse_auth(auth: str) -> tuple[str, str] | None:
+    """Settings' 'user:password' as Gradio wants it; empty means no login."""
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise InvalidInput("UNCC_AUTH must be 'user:password' (both parts non-empty), or empty for no login.")
+    return user, password
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch` suited to confidential work on one machine."""
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "share": False,
+        "auth": parse_auth(settings.auth),
+        "theme": THEME,
+        "css": CSS,
+        "footer_links": ["api"],
+        "run_history": False,  # it would keep questions and case data in the browser's storage
+        "enable_monitoring": False,
+        "show_error": False,  # our callbacks show their own messages; never a traceback
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "max_file_size": "50mb",  # the convention as a PDF is a few MB; refuse anything far larger
+    }
+
+
+def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
+    """The whole page for this runtime; `answerer` defaults to the one the settings choose."""
+    # Gradio reads this at call time, for Blocks it creates itself too; app.py sets it before importing gradio.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    if answerer is None:
+        from assistant.answer_cli import make_answerer
+
+        answerer = make_answerer(rt.settings, None, rt)
+    backend = f"language model {answerer.llm.name}" if answerer.llm else EXTRACTIVE
+    with gr.Blocks(title="UNCC assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        gr.Markdown("# UN Convention against Cybercrime: assistant and drafting desk")
+        gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_classes="uncc-banner")
+        with gr.Tabs() as tabs:
+            with gr.Tab("Ask", id="ask"):
+                _ask_tab(answerer, backend)
+            with gr.Tab("Draft", id="draft"):
+                _draft_tab(rt.settings)
+            with gr.Tab("Convention", id="convention"):
+                _convention_tab(demo, tabs, rt)
+        with gr.Accordion("About", open=False, elem_id="about"):
+            gr.Markdown(about_markdown(rt, backend))
+        _api_endpoints(rt.settings, answerer)
+    return demo
+
+
+# -- Ask ---------------------------------------------------------------------------------------------------
+
+
+def _ask_tab(answerer: Answerer, backend: str) -> None:
+    state = gr.State(AskState())
+    with gr.Row():
+        with gr.Column(scale=3):
+            gr.Markdown(f"Backend: **{backend}**", elem_id="backend")
+            chatbot = gr.Chatbot(label="Conversation", height=460, buttons=["copy"], elem_id="chat")
+            with gr.Row():
+                msg = gr.Textbox(
+                    placeholder="Ask about the convention…",
+                    show_label=False,
+                    scale=5,
+                    elem_id="question",
+                    autofocus=True,
+                )
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
+            status = gr.Markdown(elem_id="ask-status")
+            gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label="Example questions")
+        with gr.Column(scale=2):
+            chips = gr.Radio(
+                label="Citations: click one to highlight its passage",
+                choices=[],
+                elem_id="chips",
+                elem_classes="uncc-chips",
+            )
+            panel = gr.HTML(passages_html(AskState()), elem_id="passages")
+            copy = gr.Button("Copy answer with citations", size="sm", elem_id="copy")
+            with gr.Accordion("Answer with citations (plain text)", open=False):
+                copy_box = gr.Textbox(
+                    show_label=False, lines=6, interactive=False, buttons=["copy"], elem_id="copy-text"
+                )
+
+    def on_ask(message: str, session: AskState):
+        for step, view in enumerate(ask_turn(answerer, message, session)):
+            yield _ask_outputs(view, clear_input=step == 0)
+
+    shown = [chatbot, state, chips, panel, status, copy_box, msg]  # the order of _ask_outputs
+    # trigger_mode="once": a second Enter while an answer is on its way is ignored, not queued.
+    gr.on(
+        [msg.submit, send.click],
+        on_ask,
+        inputs=[msg, state],
+        outputs=shown,
+        api_name="chat",
+        trigger_mode="once",
+        show_progress="hidden",
+    )
+    chips.input(passages_html, inputs=[state, chips], outputs=panel, api_visibility=PRIVATE)
+    # The chat's own "Clear" button empties the display; the conversation behind it must go too.
+    chatbot.clear(lambda: _ask_outputs(AskView(AskState(), "")), outputs=shown, api_visibility=PRIVATE)
+    copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS)
+
+
+def _ask_outputs(view: AskView, clear_input: bool = True) -> tuple[Any, ...]:
+    """Values for [chatbot, state, chips, panel, status, copy text, message box]."""
+    s = view.state
+    # The box is emptied once, when the question is taken: later steps must not erase what the user types next.
+    box = "" if clear_input else gr.skip()
+    return (
+        list(s.messages),
+        s,
+        gr.Radio(choices=chip_labels(s), value=None),
+        passages_html(s),
+        view.status,
+        s.copy_text,
+        box,
+    )
+
+
+# -- Draft -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DraftOutputs:
+    """The Draft tab's shared outputs; every form writes to the same ones."""
+
+    checklist: gr.HTML
+    preview: gr.Markdown
+    files: gr.File
+    status: gr.Markdown
+
+
+def _draft_tab(settings: Settings) -> None:
+    types = drafting.list_types(settings)
+    forms = {t: drafting.form(t, settings) for t in types}
+    first = types[0]
+    first_view = draft_view(settings, first, [None] * len(forms[first].fields))
+    # Made first, placed later: every form's listeners need them before the right-hand column exists.
+    out = _DraftOutputs(
+        gr.HTML(first_view.checklist, elem_id="checklist", render=False),
+        gr.Markdown(first_view.preview, elem_id="preview", render=False),
+        gr.File(label="Downloads", file_count="multiple", interactive=False, elem_id="downloads", render=False),
+        gr.Markdown(elem_id="draft-status", render=False),
+    )
+    with gr.Row():
+        with gr.Column(scale=3):
+            picker = gr.Dropdown(
+                [(forms[t].title, t) for t in types], value=first, label="Request type", elem_id="draft-type"
+            )
+            intro = gr.Markdown(form_intro(forms[first]))
+            groups: dict[str, tuple[gr.Column, list[gr.components.Component]]] = {}
+            for t in types:
+                with gr.Column(visible=t == first, elem_id=f"form-{t}") as column:
+                    example = gr.Button("Start from example", size="sm")
+                    fields = [_component(w, t) for w in widgets(forms[t])]
+                    build = gr.Button("Prepare DOCX and Markdown", variant="primary")
+                groups[t] = (column, fields)
+                _wire_form(settings, t, fields, example, build, out)
+        with gr.Column(scale=2):
+            gr.Markdown("### Completeness")
+            out.checklist.render()
+            out.files.render()
+            out.status.render()
+    with gr.Accordion("Preview", open=True):
+        out.preview.render()
+    every = [c for _, fields in groups.values() for c in fields]
+
+    def on_type(request_type: str, *values: Any):
+        offset = 0
+        for t in types:  # the values of every form arrive flat, form by form
+            if t == request_type:
+                break
+            offset += len(groups[t][1])
+        view = draft_view(settings, request_type, values[offset : offset + len(groups[request_type][1])])
+        return (
+            *(gr.Column(visible=t == request_type) for t in types),
+            form_intro(forms[request_type]),
+            view.checklist,
+            view.preview,
+            None,
+            "",
+        )
+
+    picker.input(
+        on_type,
+        inputs=[picker, *every],
+        outputs=[*(g[0] for g in groups.values()), intro, out.checklist, out.preview, out.files, out.status],
+        api_visibility=PRIVATE,
+    )
+
+
+def _component(w: Widget, request_type: str) -> gr.components.Component:
+    elem_id = f"{request_type}-{w.name}"
+    if w.kind == "dropdown":
+        return gr.Dropdown(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
+    if w.kind == "radio":
+        return gr.Radio(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
+    return gr.Textbox(label=w.label, info=w.info, lines=w.lines, placeholder=w.placeholder, elem_id=elem_id)
+
+
+def _wire_form(
+    settings: Settings,
+    request_type: str,
+    fields: list[gr.components.Component],
+    example: gr.Button,
+    build: gr.Button,
+    out: _DraftOutputs,
+) -> None:
+    """Live checklist and preview on every change, the example loader and the file builder of one form."""
+
+    def on_change(*values: Any):
+        view = draft_view(settings, request_type, values)
+        return view.checklist, view.preview
+
+    def on_example():
+        return example_values(settings, request_type)
+
+    def on_build(*values: Any):
+        folder = Path(tempfile.mkdtemp(prefix="uncc-draft-", dir=_upload_folder()))
+        try:
+            paths = write_files(settings, request_type, values, folder)
+        except AssistantError as exc:
+            return None, f"⚠️ {exc}"
+        return [str(p) for p in paths], "Files ready: click a name above to download it."
+
+    gr.on(
+        [f.change for f in fields],
+        on_change,
+        inputs=fields,
+        outputs=[out.checklist, out.preview],
+        trigger_mode="always_last",
+        show_progress="hidden",
+        api_visibility=PRIVATE,
+    )
+    example.click(on_example, outputs=fields, api_visibility=PRIVATE)
+    build.click(on_build, inputs=fields, outputs=[out.files, out.status], api_visibility=PRIVATE)
+
+
+def _upload_folder() -> Path:
+    # Inside Gradio's own cache: served without a second copy, and removed by `delete_cache`.
+    folder = Path(get_upload_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# -- Convention --------------------------------------------------------------------------------------------
+
+
+def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
+    kb = rt.knowledge
+    official = {a.number: a for a in load_official(rt.settings)}
+    first = article_view(kb, official, 1)
+    with gr.Row():
+        with gr.Column(scale=1):
+            chapter = gr.Dropdown(chapter_choices(kb), value=first.chapter, label="Chapter", elem_id="chapter")
+            article = gr.Radio(article_choices(kb, first.chapter), value=1, label="Articles", elem_id="articles")
+            query = gr.Textbox(
+                label="Search the convention", placeholder="e.g. preservation of traffic data", elem_id="search"
+            )
+            find = gr.Button("Search", size="sm")
+            results = gr.Markdown(elem_id="search-results")
+            hits = gr.Radio(label="Open a result", choices=[], visible=False, elem_id="hits")
+        with gr.Column(scale=3):
+            conv_status = gr.Markdown(elem_id="convention-status")
+            view = gr.Markdown(first.markdown, elem_id="article-view")
+            related = gr.Radio(
+                first.related,
+                label="Related articles",
+                elem_id="related",
+                elem_classes="uncc-chips",
+                visible=bool(first.related),
+            )
+            _official_upload(rt.settings)
+    opened = [chapter, article, view, related, conv_status]
+
+    def open_article(number: int) -> tuple[Any, ...]:
+        v = article_view(kb, official, int(number))
+        return (
+            gr.Dropdown(value=v.chapter),
+            gr.Radio(choices=article_choices(kb, v.chapter), value=v.number),
+            v.markdown,
+            gr.Radio(choices=v.related, value=None, visible=bool(v.related)),
+            "",
+        )
+
+    def on_chapter(chosen: str):
+        return open_article(article_choices(kb, chosen)[0][1])
+
+    def on_search(text: str):
+        try:
+            markdown, found = search(rt.retriever, text)
+        except AssistantError as exc:
+            return f"⚠️ {exc}", gr.Radio(choices=[], visible=False)
+        return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
+
+    def on_load(request: gr.Request):
+        """`?article=42` opens that article in this tab; a bad number says which ones exist."""
+        wanted = request.query_params.get("article") if request else None
+        if wanted is None:
+            return (gr.skip(),) * (len(opened) + 1)
+        try:
+            return gr.Tabs(selected="convention"), *open_article(parse_article(wanted))
+        except AssistantError as exc:
+            return gr.Tabs(selected="convention"), *(gr.skip(),) * (len(opened) - 1), f"⚠️ {exc}"
+
+    chapter.input(on_chapter, inputs=chapter, outputs=opened, api_visibility=PRIVATE)
+    for chooser in (article, related, hits):
+        chooser.input(open_article, inputs=chooser, outputs=opened, api_visibility=PRIVATE)
+    gr.on([query.submit, find.click], on_search, inputs=query, outputs=[results, hits], api_visibility=PRIVATE)
+    demo.load(on_load, outputs=[tabs, *opened], api_visibility=PRIVATE)
+
+
+def _official_upload(settings: Settings) -> None:
+    """Load the user's copy of the official text (the same path as `uncc ingest`)."""
+    with gr.Accordion("Official text", open=False, elem_id="official"):
+        gr.Markdown(
+            "Load your copy of the convention (A/RES/79/243, annex: PDF, DOCX, HTML or text) to show and "
+            "quote the official wording beside our restatement. The file is read on this machine only."
+        )
+        upload = gr.File(
+            label="Convention file", file_types=[".pdf", ".docx", ".html", ".htm", ".txt"], type="filepath"
+        )
+        with gr.Row():
+            lang = gr.Dropdown(ingest_languages(), value="en", label="Language")
+            replace = gr.Checkbox(label="Replace the official text already stored in this language")
+            force = gr.Checkbox(label="Store even if the check finds problems")
+        run = gr.Button("Check and store")
+        report = gr.Textbox(label="Report", lines=8, interactive=False)
+
+    def on_ingest(path: str | None, code: str, again: bool, anyway: bool) -> str:
+        try:
+            return ingest_upload(settings, path, code, again, anyway)
+        except AssistantError as exc:
+            return f"⚠️ {exc}"
+
+    run.click(on_ingest, inputs=[upload, lang, replace, force], outputs=report, api_visibility=PRIVATE)
+
+
+# -- API ---------------------------------------------------------------------------------------------------
+
+
+def _api_endpoints(settings: Settings, answerer: Answerer) -> None:
+    """`/ask` and `/draft` for `gradio_client`; our errors reach the client as their message."""
+
+    def ask(question: str) -> tuple[str, list[dict]]:
+        """Answer one question (no conversation): the answer text and its citations."""
+        try:
+            return ask_api(answerer, question)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def draft(request_type: str, case: str) -> tuple[str, dict]:
+        """Draft a request from a case given as YAML or JSON text: the Markdown and the completeness report."""
+        try:
+            return draft_api(settings, request_type, case)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+
+    gr.api(ask, api_name="ask")
+    gr.api(draft, api_name="draft")

@@ -1,0 +1,102 @@
+"""Run a dataset through our pipeline and the naive baseline, and write metrics.json, report.md and a chart."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.answer import Answerer
+from assistant.runtime import Runtime
+from evals.baseline import NaiveRAG
+from evals.dataset import EvalItem
+from evals.judge import fact_scores, validate_judge
+from evals.metrics import ItemResult, by_category, compute
+from evals.report import write_chart, write_report
+
+
+def run_ours(answerer: Answerer, rt: Runtime, items: list[EvalItem], progress: bool) -> list[ItemResult]:
+    out = []
+    for item in tqdm(items, desc="ours", disable=not progress, unit="q"):
+        start = time.perf_counter()
+        answer = answerer.answer(item.question)
+        latency = (time.perf_counter() - start) * 1000
+        retrieved = tuple(dict.fromkeys(p.article for p in answer.passages if p.article is not None))
+        out.append(
+            ItemResult(
+                id=item.id,
+                category=item.category,
+                answerable=item.answerable,
+                expected=tuple(item.expected_articles),
+                acceptable=tuple(item.acceptable_articles),
+                retrieved=retrieved,
+                cited=tuple(dict.fromkeys(c.article for c in answer.citations)),
+                abstained=answer.abstained,
+                latency_ms=round(latency, 2),
+                fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, answer.text)) if item.answerable else (),
+                answer=answer.text,
+            )
+        )
+    return out
+
+
+def run_baseline(baseline: NaiveRAG, rt: Runtime, items: list[EvalItem], progress: bool) -> list[ItemResult]:
+    out = []
+    for item in tqdm(items, desc="baseline", disable=not progress, unit="q"):
+        r = baseline.run(item.question)
+        out.append(
+            ItemResult(
+                id=item.id,
+                category=item.category,
+                answerable=item.answerable,
+                expected=tuple(item.expected_articles),
+                acceptable=tuple(item.acceptable_articles),
+                retrieved=tuple(r.articles),
+                cited=tuple(r.cited),
+                abstained=False,  # the naive pipeline always "answers" with its chunks
+                latency_ms=r.latency_ms,
+                fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, r.text)) if item.answerable else (),
+                answer=r.text,
+            )
+        )
+    return out
+
+
+def judge_check(rt: Runtime, items: list[EvalItem], results: list[ItemResult]) -> dict:
+    """Score each item's key facts against another item's answer: the judge must say 'absent' far more."""
+    answered = [(i, r) for i, r in zip(items, results, strict=True) if i.answerable and not r.abstained]
+    if len(answered) < 2:
+        return {}
+    rng = random.Random(7)
+    others = [r for _, r in answered]
+    rng.shuffle(others)
+    true_scores, shuffled = [], []
+    for (item, result), other in zip(answered, others, strict=True):
+        if other.id == result.id:
+            continue
+        true_scores += list(result.fact_scores)
+        shuffled += fact_scores(rt.embedder, item.key_facts, other.answer)
+    return validate_judge(true_scores, shuffled)
+
+
+def evaluate(rt: Runtime, answerer: Answerer, items: list[EvalItem], out_dir: Path, progress: bool = True) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ours = run_ours(answerer, rt, items, progress)
+    baseline = NaiveRAG(rt.knowledge, rt.embedder)
+    theirs = run_baseline(baseline, rt, items, progress)
+    metrics = compute(ours)
+    metrics["by_category"] = by_category(ours)
+    metrics["judge_validation"] = judge_check(rt, items, ours)
+    metrics["backend"] = answerer.llm.name if answerer.llm else "extractive"
+    metrics["baseline"] = compute(theirs) | {"by_category": by_category(theirs)}
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    with open(out_dir / "items.jsonl", "w", encoding="utf-8") as fh:
+        for mine, base in zip(ours, theirs, strict=True):
+            fh.write(json.dumps({"ours": asdict(mine), "baseline": asdict(base)}) + "\n")
+    write_chart(metrics, out_dir / "by_category.png")
+    write_report(metrics, ours, out_dir / "report.md")
+    return metrics

@@ -1,0 +1,271 @@
+"""End-to-end tests: the app on a free local port, driven in Debian's headless Chromium and by gradio_client.
+
+The app is launched once per session. Each browser test gets its own context (a fresh browser session) that
+records every request the page makes; a request to anything but this machine fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WAIT_MS = 20_000  # an answer takes well under a second; the margin is for a loaded CI machine
+PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
+PRESERVATION_TITLE = "Request for the expedited preservation of stored electronic data"
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(full_runtime, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free local port, with its own Gradio temp folder, for the whole session."""
+    old_temp = os.environ.get("GRADIO_TEMP_DIR")
+    os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio"))  # read when components are built
+    from assistant.answer import Answerer
+    from assistant.ui import build_app, launch_options
+
+    answerer = Answerer(full_runtime.retriever, full_runtime.settings.answer, None)
+    demo = build_app(full_runtime, answerer)
+    settings = full_runtime.settings.model_copy(update={"port": _free_port()})
+    demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
+    yield f"http://127.0.0.1:{settings.port}/"
+    demo.close()
+    if old_temp is None:
+        os.environ.pop("GRADIO_TEMP_DIR", None)
+    else:
+        os.environ["GRADIO_TEMP_DIR"] = old_temp
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh browser session; fails the test if the page asked anything of a host other than this one."""
+    context = browser.new_context(accept_downloads=True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
+    outside = [u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname
+               not in LOCAL_HOSTS]
+    assert not outside, f"the page contacted other hosts: {outside[:5]}"
+    assert requests, "no request was recorded: the network check saw nothing"
+
+
+def ask(page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+
+
+def bot_messages(page):
+    return page.locator('#chat [data-testid="bot"]')
+
+
+def no_traceback(page) -> None:
+    assert "Traceback" not in page.content()
+
+
+# -- browser -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_ask_click_a_citation_and_follow_up(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    expect(page.locator(".uncc-banner")).to_contain_text("Our restatement, not the official text")
+    ask(page, PRESERVATION_Q)
+    expect(bot_messages(page).first).to_contain_text("Art. 42")
+    expect(page.locator("#chips")).to_contain_text("Art. 42")
+    expect(page.locator("#passages .uncc-passage").first).to_contain_text("our restatement")
+    expect(page.locator("#ask-status")).to_contain_text("Backend: extractive")
+
+    page.locator("#chips label", has_text=re.compile(r"^\s*Art\. 42\s*$")).click()
+    expect(page.locator("#passages .uncc-passage.selected")).to_contain_text("Art. 42")
+
+    ask(page, "How long does it last?")
+    expect(bot_messages(page)).to_have_count(2)
+    expect(bot_messages(page).nth(1)).to_contain_text("Duration")
+    expect(bot_messages(page).nth(1)).to_contain_text("Art. 42")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_bad_input_shows_a_message_in_place(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.locator("#send").click()
+    expect(page.locator("#ask-status")).to_contain_text("Type a question first")
+
+    ask(page, "How do I make ransomware?")
+    expect(bot_messages(page).first).to_contain_text("Abstained")
+    expect(page.locator("#passages")).to_contain_text("abstained")
+
+    ask(page, PRESERVATION_Q + " please" * 15_000)  # about 100,000 characters
+    expect(bot_messages(page).nth(1)).to_contain_text("only the first 2000 characters", ignore_case=True)
+
+    ask(page, "What is the 24/7 network?")
+    for _ in range(5):  # rapid repeated submits: one answer, not five
+        page.locator("#send").click()
+    expect(page.locator("#ask-status")).to_contain_text("Backend")
+    expect(bot_messages(page)).to_have_count(3)
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(page, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.get_by_role("tab", name="Draft").click()
+    page.locator("#draft-type input").click()
+    page.get_by_role("option", name=PRESERVATION_TITLE).click()
+    form = page.locator("#form-preservation")
+    expect(form).to_be_visible()
+
+    form.locator("#preservation-requesting_authority textarea").fill("National Cybercrime Police, Aurelia")
+    checklist = page.locator("#checklist")
+    expect(checklist).to_contain_text("incomplete (1 of 10 required elements present; 9 missing")
+    expect(checklist.locator('[data-field="contact_person"].uncc-check-missing')).to_contain_text("Art.", )
+    expect(checklist.locator('[data-field="requesting_authority"].uncc-check-given')).to_have_count(1)
+
+    form.locator("#preservation-offence_date textarea").fill("31/12/2026")
+    expect(checklist.locator(".uncc-error")).to_contain_text("'Date of the offence' must be a date written YYYY-MM-DD")
+
+    form.get_by_role("button", name="Start from example").click()
+    expect(checklist).to_contain_text("preservation: complete")
+    expect(page.locator("#preview")).to_contain_text(PRESERVATION_TITLE)
+    form.get_by_role("button", name="Prepare DOCX and Markdown").click()
+    link = page.locator("#downloads a", has_text="preservation-request.docx")
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "request.docx"
+    info.value.save_as(saved)
+    assert zipfile.is_zipfile(saved)
+    from docx import Document
+
+    assert any(PRESERVATION_TITLE in p.text for p in Document(str(saved)).paragraphs)
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_deep_link_opens_the_article(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url + "?article=42")
+    view = page.locator("#article-view")
+    expect(view).to_contain_text("Article 42. International cooperation for the purpose of expedited preservation")
+    expect(view).to_contain_text("Our restatement, not the official text")
+    expect(page.get_by_role("tab", name="Convention")).to_have_attribute("aria-selected", "true")
+
+    page.locator("#related label").first.click()
+    expect(view).not_to_contain_text("Article 42. ")
+
+    page.goto(app_url + "?article=99")
+    expect(page.locator("#convention-status")).to_contain_text("articles 1 to 68")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_convention_search_opens_a_result(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.get_by_role("tab", name="Convention").click()
+    page.locator("#search textarea").fill("extradition of nationals")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#search-results")).to_contain_text("Art. 37")
+    page.locator("#hits label", has_text="Art. 37.").click()
+    expect(page.locator("#article-view")).to_contain_text("Article 37. Extradition")
+
+
+# -- gradio_client ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_factory(app_url):
+    from gradio_client import Client
+
+    return lambda: Client(app_url, verbose=False, download_files=False)
+
+
+def test_client_ask_endpoint(client_factory):
+    text, citations = client_factory().predict(PRESERVATION_Q, api_name="/ask")
+    assert "[Art. 42]" in text
+    assert citations and citations[0]["article"] == 42 and citations[0]["source"] == "restatement"
+
+
+def test_client_ask_reports_bad_input(client_factory):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Type a question first"):
+        client_factory().predict("", api_name="/ask")
+
+
+def test_client_draft_endpoint(client_factory):
+    client = client_factory()
+    markdown, report = client.predict("preservation", "requesting_authority: Police\noffences: [Fraud]\n",
+                                      api_name="/draft")
+    assert markdown.startswith(f"# {PRESERVATION_TITLE}") and "[MISSING: Contact person" in markdown
+    assert report["status"] == "incomplete" and report["present"] == 2
+    assert any(i["field"] == "contact_person" and i["problem"] == "missing" for i in report["items"])
+    _, report = client.predict("preservation", '{"requesting_authority": "Police"}', api_name="/draft")
+    assert report["present"] == 1
+
+
+def _history_text(history) -> str:
+    return " ".join(part["text"] for message in history for part in message["content"])
+
+
+def test_two_sessions_do_not_see_each_others_history(client_factory):
+    alice, bob = client_factory(), client_factory()
+    with ThreadPoolExecutor(max_workers=2) as pool:  # at the same time
+        a = pool.submit(alice.predict, "What is the 24/7 network?", api_name="/chat")
+        b = pool.submit(bob.predict, "Can a State refuse extradition of its own nationals?", api_name="/chat")
+        a_history, b_history = a.result()[0], b.result()[0]
+    assert len(a_history) == 2 and len(b_history) == 2
+    assert "24/7" in _history_text(a_history) and "nationals" not in _history_text(a_history)
+    assert "nationals" in _history_text(b_history) and "24/7 network?" not in _history_text(b_history)
+
+    a_history = alice.predict("And what about its staff?", api_name="/chat")[0]
+    assert len(a_history) == 4 and "nationals" not in _history_text(a_history)
+    assert len(bob.predict("And who decides?", api_name="/chat")[0]) == 4

@@ -1,0 +1,204 @@
+"""`uncc draft`: exit codes, messages on stderr, never a traceback, case data only where the user names."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+
+from assistant.drafting import api
+from assistant.drafting.cli import register
+from assistant.errors import AssistantError
+from assistant.settings import get_settings
+
+SECRET = "Jane Secret-Witness"  # stands for personal data in a case file
+
+
+def _standalone_main(argv: list[str]) -> int:
+    """What assistant.cli.main does for this command: parse, run the handler, turn our errors into one line."""
+    parser = argparse.ArgumentParser(prog="uncc")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args, get_settings())
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _cli_main() -> Callable[[list[str]], int] | None:
+    """assistant.cli.main, or None while it cannot build a parser with `draft` (plugins still being written)."""
+    try:
+        from assistant.cli import build_parser, main
+
+        parser = build_parser()
+    except ModuleNotFoundError as exc:
+        name = exc.name or ""
+        if name.startswith("assistant.") and not name.startswith("assistant.drafting"):
+            return None
+        raise
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return main if "draft" in commands else None
+
+
+@pytest.fixture
+def uncc(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run `uncc ARGS` through the real entry point when it can be built; return (exit code, stdout, stderr)."""
+    main = _cli_main() or _standalone_main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def example_file(tmp_path: Path) -> Path:
+    path = tmp_path / "case.yaml"
+    path.write_text(api.example_text("preservation"), encoding="utf-8")
+    return path
+
+
+def _case(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_through_the_real_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
+    main = _cli_main()
+    if main is None:
+        pytest.skip("assistant.cli does not register `draft` yet (see _plugins there)")
+    assert main(["draft", "--list"]) == 0
+    assert "preservation" in capsys.readouterr().out
+
+
+def test_list(uncc) -> None:
+    code, out, _ = uncc("draft", "--list")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == api.list_types()
+    assert "Request for mutual legal assistance (Art. 40)" in out
+
+
+def test_example_round_trip(uncc, tmp_path: Path) -> None:
+    code, out, _ = uncc("draft", "mla", "--example")
+    assert code == 0
+    assert yaml.safe_load(out)["requesting_authority"]
+    code, out, _ = uncc("draft", "mla", "--case", _case(tmp_path, out), "--check")
+    assert (code, out.splitlines()[0]) == (0, "mla: complete (9 of 9 required elements present)")
+
+
+def test_check_incomplete_exits_3_with_each_basis(uncc, tmp_path: Path) -> None:
+    code, out, _ = uncc("draft", "preservation", "--case", _case(tmp_path, "facts: Data was stolen.\n"), "--check")
+    assert code == 3
+    assert out.splitlines()[0] == "preservation: incomplete (1 of 10 required elements present; 9 missing, 1 weak)"
+    assert "  MISSING  Stored data to be preserved is missing (Art. 42)" in out
+    assert "basis: Art. 42: listed among the contents of a preservation request" in out
+    assert "  WEAK     Brief summary of the facts has 3 words" in out
+
+
+def test_check_json(uncc, tmp_path: Path) -> None:
+    code, out, _ = uncc("draft", "jit", "--case", _case(tmp_path, "purpose: x\n"), "--check", "--json")
+    assert code == 3
+    report = json.loads(out)
+    assert report["status"] == "incomplete"
+    sovereignty = next(i for i in report["items"] if i["field"] == "operating_states")
+    assert sovereignty["basis"]["label"] == "Art. 48, see also Art. 5"
+
+
+def test_markdown_to_stdout(uncc, example_file: Path) -> None:
+    code, out, err = uncc("draft", "preservation", "--case", str(example_file))
+    assert code == 0
+    assert out.startswith("# Request for the expedited preservation of stored electronic data")
+    assert err == ""
+
+
+def test_incomplete_draft_still_renders_with_a_warning(uncc, tmp_path: Path) -> None:
+    code, out, err = uncc("draft", "preservation", "--case", _case(tmp_path, "facts: Data was stolen.\n"))
+    assert code == 0
+    assert "[MISSING: Stored data to be preserved (Art. 42)]" in out
+    assert "Warning: preservation: incomplete" in err
+
+
+def test_docx_out_and_force(uncc, example_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "request.docx"
+    code, stdout, err = uncc("draft", "preservation", "--case", str(example_file), "--out", str(out))
+    assert (code, stdout, err.strip()) == (0, "", f"Wrote {out}")
+    assert docx.Document(str(out)).paragraphs[0].text == api.form("preservation").title
+    before = out.read_bytes()
+    code, _, err = uncc("draft", "preservation", "--case", str(example_file), "--out", str(out))
+    assert code == 2 and "already exists; add --force" in err
+    assert out.read_bytes() == before
+    assert uncc("draft", "preservation", "--case", str(example_file), "--out", str(out), "--force")[0] == 0
+
+
+def test_markdown_out_with_explicit_format(uncc, example_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "request.txt"
+    code, _, _ = uncc("draft", "preservation", "--case", str(example_file), "--format", "md", "--out", str(out))
+    assert code == 0
+    assert out.read_text(encoding="utf-8").startswith("# Request for the expedited preservation")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["draft"], "Give a request type (confiscation, extradition, jit, mla"),
+        (["draft", "mutual-assistance", "--example"], "Unknown request type 'mutual-assistance'. Valid types: "),
+        (["draft", "mutual-assistance"], "Unknown request type 'mutual-assistance'. Valid types: "),
+        (["draft", "mla"], "Give --case FILE; start from `uncc draft mla --example > case.yaml`"),
+        (["draft", "mla", "--case", "{tmp}/nope.yaml"], "does not exist; check the path"),
+        (["draft", "mla", "--case", "{case}", "--format", "docx"], "A DOCX draft needs --out PATH"),
+        (["draft", "mla", "--case", "{case}", "--out", "{tmp}/no-such-folder/r.docx"], "does not exist; create it"),
+        (["draft", "mla", "--case", "{case}", "--json"], "--json goes with --check"),
+        (["draft", "mla", "--example", "--case", "{case}"], "--example prints an example case"),
+        (["draft", "mla", "--case", "{case}", "--check", "--out", "{tmp}/r.md"], "--check prints a report"),
+    ],
+)
+def test_usage_errors(uncc, tmp_path: Path, args: list[str], message: str) -> None:
+    case = _case(tmp_path, api.example_text("mla"))
+    code, out, err = uncc(*(a.format(tmp=tmp_path, case=case) for a in args))
+    assert code == 2
+    assert message in err
+    assert err.startswith("error: ") and out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("facts: fine\noffences:\n  - one\n  bad: [unclosed\n", "case.yaml:4: not valid YAML"),
+        (f"facts: fine\noffence_date: {SECRET}\n", "line 2: 'offence_date' must be a date written YYYY-MM-DD"),
+        (f"facts: fine\nwitness: {SECRET}\n", "line 2: unknown field 'witness' (not in the mla form)"),
+        ("facts: " + "x" * 10_000_000 + "\n", "line 1: 'facts' is longer than 100,000 characters"),
+    ],
+)
+def test_bad_case_files(uncc, tmp_path: Path, text: str, message: str) -> None:
+    code, out, err = uncc("draft", "mla", "--case", _case(tmp_path, text), "--out", str(tmp_path / "r.docx"))
+    assert code == 2
+    assert message in err
+    assert SECRET not in err
+    assert out == "" and not (tmp_path / "r.docx").exists()
+
+
+def test_case_contents_reach_only_the_named_output(uncc, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    case = api.example_case("mla") | {"persons_concerned": [SECRET]}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(case), encoding="utf-8")
+    out = tmp_path / "r.docx"
+    with caplog.at_level(logging.DEBUG):
+        code, stdout, err = uncc("-v", "draft", "mla", "--case", str(path), "--out", str(out)) \
+            if _cli_main() else uncc("draft", "mla", "--case", str(path), "--out", str(out))
+    assert code == 0
+    assert SECRET not in stdout + err + caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", "r.docx"]
+    assert any(SECRET in p.text for p in docx.Document(str(out)).paragraphs)

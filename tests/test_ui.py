@@ -1,0 +1,348 @@
+"""Unit tests of the app's callback logic (assistant.ui_ask, ui_draft, ui_convention) and its launch settings."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from assistant.answer import MAX_QUESTION_CHARS, Answerer
+from assistant.errors import DraftError, InvalidInput, LLMError
+from assistant.records import Citation
+from assistant.settings import Settings
+from assistant.ui import build_app, launch_options, parse_auth
+from assistant.ui_ask import ABSTAINED_MARK, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui_convention import (
+    RESTATEMENT_NOTE,
+    about_markdown,
+    article_choices,
+    article_view,
+    chapter_choices,
+    ingest_upload,
+    parse_article,
+    search,
+    source_banner,
+)
+from assistant.ui_draft import (
+    case_from_values,
+    draft_api,
+    draft_view,
+    example_values,
+    values_from_case,
+    widget,
+    widgets,
+    write_files,
+)
+
+PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
+
+
+class ScriptedLLM:
+    """A chat backend that streams the given chunks, or fails like an unreachable server."""
+
+    def __init__(self, chunks: list[str], fail: bool = False):
+        self.name = "fake:scripted"
+        self.chunks = chunks
+        self.fail = fail
+
+    def stream(self, messages) -> Iterator[str]:
+        yield from self.chunks
+        if self.fail:
+            raise LLMError("The fake backend at nowhere failed: ConnectError.")
+
+    def invoke(self, messages) -> str:
+        return "".join(self.stream(messages))
+
+
+class BrokenAnswerer:
+    """Stands in for an Answerer whose internals crash: the page must show a message, not a traceback."""
+
+    def stream(self, question, previous=None):
+        raise RuntimeError("boom\nTraceback (most recent call last): secret internals")
+        yield  # pragma: no cover  (makes this a generator)
+
+
+@pytest.fixture(scope="module")
+def answerer(full_runtime) -> Answerer:
+    return Answerer(full_runtime.retriever, full_runtime.settings.answer, None)
+
+
+@pytest.fixture
+def full_settings(full_home: Path) -> Settings:
+    return Settings(home=full_home)
+
+
+def final(views) -> object:
+    *_, last = list(views)
+    return last
+
+
+# -- Ask ---------------------------------------------------------------------------------------------------
+
+
+def test_ask_turn_shows_placeholder_then_cited_answer(answerer):
+    views = list(ask_turn(answerer, PRESERVATION_Q, AskState()))
+    assert views[0].state.messages[-1]["content"] == WORKING and not views[0].done
+    last = views[-1]
+    assert last.done and "Backend: extractive" in last.status
+    assert [m["role"] for m in last.state.messages] == ["user", "assistant"]
+    assert "Art. 42" in chip_labels(last.state)
+    assert last.state.turn is not None and 42 in last.state.turn.focus_articles
+    assert "Sources (our restatement" in last.state.copy_text and "[Art. 42]" in last.state.copy_text
+
+
+def test_follow_up_uses_the_previous_turn(answerer):
+    first = final(ask_turn(answerer, PRESERVATION_Q, AskState()))
+    second = final(ask_turn(answerer, "How long does it last?", first.state))
+    assert len(second.state.messages) == 4
+    assert "60 days" in second.state.messages[-1]["content"]
+    assert "Art. 42" in chip_labels(second.state)
+
+
+def test_empty_message_changes_nothing_and_says_why(answerer):
+    state = AskState()
+    views = list(ask_turn(answerer, "   ", state))
+    assert len(views) == 1 and views[0].state is state
+    assert "Type a question first" in views[0].status
+
+
+def test_very_long_message_is_cut_for_display_and_noted(answerer):
+    text = PRESERVATION_Q + " x" * 50_000
+    last = final(ask_turn(answerer, text, AskState()))
+    shown = last.state.messages[0]["content"]
+    assert len(shown) < MAX_QUESTION_CHARS + 200 and "only the first" in shown
+    assert f"first {MAX_QUESTION_CHARS} characters" in last.state.messages[-1]["content"]
+
+
+def test_abstention_is_marked_and_keeps_the_context(answerer):
+    first = final(ask_turn(answerer, PRESERVATION_Q, AskState()))
+    last = final(ask_turn(answerer, "What is the penalty for hacking in France?", first.state))
+    assert last.state.messages[-1]["content"].startswith(ABSTAINED_MARK)
+    assert last.state.abstained and not last.state.citations
+    assert "abstained" in passages_html(last.state) and "abstained" in last.status
+    assert last.state.turn == first.state.turn  # a follow-up can still lean on the last real answer
+
+
+def test_streaming_backend_yields_partial_text_then_the_verified_answer(full_runtime):
+    llm = ScriptedLLM(["Preservation requests are governed by article 42. ", "[Art. 42]"])
+    streaming = Answerer(full_runtime.retriever, full_runtime.settings.answer, llm)
+    views = list(ask_turn(streaming, PRESERVATION_Q, AskState()))
+    partial = [v for v in views if not v.done and v.status == "Writing…"]
+    assert partial, "expected partial text while the model writes"
+    assert views[-1].status.startswith("Backend: fake:scripted")
+
+
+def test_backend_error_falls_back_with_a_note(full_runtime):
+    failing = Answerer(full_runtime.retriever, full_runtime.settings.answer, ScriptedLLM([], fail=True))
+    last = final(ask_turn(failing, PRESERVATION_Q, AskState()))
+    reply = last.state.messages[-1]["content"]
+    assert "fake backend at nowhere failed" in reply and "extractive answer instead" in reply
+    assert "Backend: extractive" in last.status
+
+
+def test_unexpected_error_shows_a_message_not_a_traceback():
+    last = final(ask_turn(BrokenAnswerer(), "anything", AskState()))  # type: ignore[arg-type]
+    assert "Unexpected error (RuntimeError)" in last.status
+    assert "Traceback" not in last.status and "Traceback" not in last.state.messages[-1]["content"]
+    assert last.state.turn is None
+
+
+def test_invalid_input_error_is_shown_in_place(answerer):
+    last = final(ask_turn(answerer, "\x00\x01binary", AskState()))
+    assert "binary data" in last.status and "binary data" in last.state.messages[-1]["content"]
+
+
+def test_passages_panel_highlights_the_clicked_citation_and_escapes_text():
+    cites = (
+        Citation(article=42, paragraph=None, title="Preservation", source="restatement", text="Quick **freeze**."),
+        Citation(article=7, paragraph="1", title="<b>Access</b>", source="official", text="<script>x</script>"),
+    )
+    state = AskState(citations=cites)
+    page = passages_html(state, "Art. 7(1)")
+    assert page.count("uncc-passage selected") == 1
+    assert 'selected" data-label="Art. 7(1)"' in page
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<strong>freeze</strong>" in page
+    assert "official text (ingested)" in page and "our restatement, not the official text" in page
+    assert "appear here" in passages_html(AskState())
+
+
+def test_ask_api_returns_text_and_citations(answerer):
+    text, citations = ask_api(answerer, PRESERVATION_Q)
+    assert "[Art. 42]" in text
+    assert citations[0]["article"] == 42 and citations[0]["source"] == "restatement"
+    with pytest.raises(InvalidInput):
+        ask_api(answerer, "")
+
+
+# -- Draft -------------------------------------------------------------------------------------------------
+
+
+def test_widgets_follow_the_form(full_settings):
+    from assistant import drafting
+
+    form = drafting.form("preservation", full_settings)
+    by_name = {w.name: w for w in widgets(form)}
+    assert by_name["requesting_authority"].label.endswith(" *")
+    assert not by_name["reference"].label.endswith("*")
+    assert by_name["mla_to_follow"].kind == "radio" and by_name["mla_to_follow"].choices == ("yes", "no")
+    assert by_name["offences"].lines == 3 and "One item per line" in by_name["offences"].info
+    assert "Basis: Art. 42." in by_name["facts"].info
+    assert by_name["offence_date"].placeholder == "YYYY-MM-DD"
+    choice = next(f for f in drafting.form("extradition", full_settings).fields if f.type == "choice")
+    assert widget(choice).kind == "dropdown"
+
+
+def test_example_round_trips_and_is_complete(full_settings):
+    from assistant import drafting
+
+    form = drafting.form("preservation", full_settings)
+    values = example_values(full_settings, "preservation")
+    case = case_from_values(form, values)
+    assert case["mla_to_follow"] is True and isinstance(case["offences"], list)
+    assert values_from_case(form, case) == values
+    view = draft_view(full_settings, "preservation", values)
+    assert view.ok and "preservation: complete" in view.checklist
+    assert view.preview.startswith("# Request for the expedited preservation")
+
+
+def test_missing_fields_are_flagged_with_their_basis(full_settings):
+    from assistant import drafting
+
+    form = drafting.form("preservation", full_settings)
+    values = [None] * len(form.fields)
+    values[0] = "National Cybercrime Police"
+    view = draft_view(full_settings, "preservation", values)
+    assert view.ok and "incomplete (1 of 10 required" in view.checklist
+    assert 'uncc-check-missing" data-field="contact_person"' in view.checklist
+    assert 'uncc-check-given" data-field="requesting_authority"' in view.checklist
+    assert "Basis: Art. 42: listed among the contents" in view.checklist
+    assert "[MISSING: Contact person" in view.preview
+
+
+def test_invalid_field_is_explained_by_its_label(full_settings):
+    from assistant import drafting
+
+    form = drafting.form("preservation", full_settings)
+    values = [None] * len(form.fields)
+    values[[f.name for f in form.fields].index("offence_date")] = "31/12/2026"
+    view = draft_view(full_settings, "preservation", values)
+    assert not view.ok
+    assert "uncc-error" in view.checklist and "Date of the offence" in view.checklist
+    assert "YYYY-MM-DD" in view.checklist and "Traceback" not in view.checklist
+    assert "Fix the fields" in view.preview
+
+
+def test_write_files_gives_docx_and_markdown(full_settings, tmp_path):
+    paths = write_files(full_settings, "preservation", example_values(full_settings, "preservation"), tmp_path)
+    docx, md = paths
+    assert docx.name == "preservation-request.docx" and zipfile.is_zipfile(docx)
+    assert md.read_text(encoding="utf-8").startswith("# Request for the expedited preservation")
+
+
+def test_draft_api_accepts_yaml_and_json(full_settings):
+    markdown, report = draft_api(full_settings, "preservation", "requesting_authority: Police\noffences:\n  - Fraud\n")
+    assert "Police" in markdown and report["status"] == "incomplete" and report["present"] == 2
+    _, report = draft_api(full_settings, "preservation", '{"requesting_authority": "Police"}')
+    assert report["present"] == 1
+    with pytest.raises(DraftError, match="Unknown request type"):
+        draft_api(full_settings, "nonsense", "a: b")
+    with pytest.raises(DraftError, match="not valid YAML"):
+        draft_api(full_settings, "preservation", "a: [b")
+    with pytest.raises(DraftError, match="unknown field"):
+        draft_api(full_settings, "preservation", "requesting_authorit: Police")
+
+
+# -- Convention --------------------------------------------------------------------------------------------
+
+
+def test_chapters_and_articles(full_runtime):
+    kb = full_runtime.knowledge
+    chapters = chapter_choices(kb)
+    assert len(chapters) == 9 and chapters[0] == ("Chapter I. General provisions", "I")
+    assert sum(len(article_choices(kb, c)) for _, c in chapters) == 68
+
+
+def test_article_view_labels_the_restatement_and_links_related(full_runtime):
+    kb = full_runtime.knowledge
+    view = article_view(kb, {}, 42)
+    assert view.markdown.startswith("## Article 42. International cooperation")
+    assert RESTATEMENT_NOTE in view.markdown and "#### Paragraph" in view.markdown
+    assert view.related and all(isinstance(n, int) for _, n in view.related)
+    with_notes = next(g.articles[0] for g in kb.guidance if g.kind == "guidance")
+    assert "### Guidance notes" in article_view(kb, {}, with_notes).markdown
+
+
+def test_article_view_shows_official_text_first(full_runtime):
+    kb = full_runtime.knowledge
+    official = kb.article(7).model_copy(update={"source": "official"})
+    markdown = article_view(kb, {7: official}, 7).markdown
+    assert markdown.index("Official text (ingested)") < markdown.index(RESTATEMENT_NOTE)
+
+
+@pytest.mark.parametrize("value,number", [("42", 42), (" 7 ", 7), ("Art. 68", 68)])
+def test_parse_article_accepts(value, number):
+    assert parse_article(value) == number
+
+
+@pytest.mark.parametrize("value", ["0", "69", "99", "abc", "", "4.2", "<script>"])
+def test_parse_article_refuses_with_the_valid_range(value):
+    with pytest.raises(InvalidInput, match="articles 1 to 68"):
+        parse_article(value)
+
+
+def test_search_lists_hits_and_articles(full_runtime):
+    markdown, found = search(full_runtime.retriever, "expedited preservation of stored data")
+    assert "**Art. 42" in markdown and 42 in [n for _, n in found]
+    with pytest.raises(InvalidInput):
+        search(full_runtime.retriever, "  ")
+
+
+def test_banner_and_about(full_runtime):
+    assert source_banner([]) == RESTATEMENT_NOTE
+    assert "Official text ingested (en)" in source_banner(["en"])
+    about = about_markdown(full_runtime, "extractive")
+    m = full_runtime.index.manifest
+    assert m.version in about and m.built_at in about and "68 articles" in about
+
+
+def test_ingest_upload_explains_a_wrong_file(tmp_path):
+    settings = Settings(home=tmp_path / "home")
+    with pytest.raises(InvalidInput, match="Choose the file first"):
+        ingest_upload(settings, None, "en", False, False)
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("Shopping list: milk, bread.\n", encoding="utf-8")
+    report = ingest_upload(settings, str(wrong), "en", False, False)
+    assert "Not stored" in report and not (settings.official_dir / "en.json").exists()
+
+
+# -- launch settings and the page --------------------------------------------------------------------------
+
+
+def test_launch_options_are_local_and_private():
+    opts = launch_options(Settings())
+    assert opts["server_name"] == "127.0.0.1" and opts["server_port"] == 7860
+    assert opts["share"] is False and opts["auth"] is None and opts["run_history"] is False
+    assert opts["show_error"] is False and opts["enable_monitoring"] is False
+    theme = opts["theme"]
+    fonts = [*theme._font, *theme._font_mono]
+    # A Google font would make the browser fetch it from fonts.googleapis.com.
+    assert not any(isinstance(f, gr.themes.GoogleFont) for f in fonts), fonts
+
+
+def test_parse_auth():
+    assert parse_auth("") is None
+    assert parse_auth("ana:s3cret:x") == ("ana", "s3cret:x")
+    for bad in ("ana", ":pw", "ana:"):
+        with pytest.raises(InvalidInput, match="user:password"):
+            parse_auth(bad)
+
+
+def test_build_app_names_the_api_endpoints(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    demo = build_app(full_runtime, answerer)
+    names = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
+    assert {"ask", "draft", "chat"} <= names
+    assert names <= {"ask", "draft", "chat"}, "UI-only listeners must stay out of the public API"
