@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -26,6 +27,8 @@ def _private_temp_dir() -> None:
     folder = tempfile.mkdtemp(prefix="uncc-app-")
     os.environ["GRADIO_TEMP_DIR"] = folder
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # A service manager stops the app with SIGTERM, which skips atexit unless it becomes a normal exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 def main() -> int:
@@ -38,8 +41,7 @@ def main() -> int:
         from assistant.runtime import load_runtime
         from assistant.ui import build_app, launch_options
 
-        print("Opening the index and the model (the first start builds the index: about a minute) ...",
-              file=sys.stderr)
+        print("Opening the index and the model (the first start builds the index: about a minute) ...", file=sys.stderr)
         runtime = load_runtime(settings, progress=sys.stderr.isatty())
         build_app(runtime).queue().launch(**launch_options(settings))
     except AssistantError as exc:

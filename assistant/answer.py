@@ -100,11 +100,12 @@ class Answerer:
         sims = {p.id: self.retriever.similarity(qvec, p) for p in passages}
         cited_articles = [p for p in passages if p.article is not None]
         best = max((sims[p.id] for p in cited_articles), default=0.0)
-        absence = [p for p in passages if p.kind == "absence"]
-        best_absence = max((sims[p.id] for p in absence), default=-1.0)
-        referenced = bool(refs.articles)
-        if not referenced and (best < self.settings.abstain_below or best_absence > best):
-            extra = f" {absence[0].text}" if absence and best_absence > best else ""
+        absence = max(self.retriever.absences, key=lambda p: self.retriever.similarity(qvec, p), default=None)
+        best_absence = self.retriever.similarity(qvec, absence) if absence else -1.0
+        # The knowledge base records what the convention does not contain; when such a statement fits the
+        # question better than any article, the honest answer is that the convention does not cover it.
+        if not refs.articles and (best < self.settings.abstain_below or best_absence > best):
+            extra = f" {absence.text}" if absence and best_absence > best else ""
             yield self._abstain(text, abstain_sentence() + extra, passages, qvec, notes, timings, t0)
             return
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from assistant.records import Article, GuidanceNote, Passage
 
@@ -45,7 +46,9 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
         "title": article.title,
         "chapter": article.chapter,
     }
-    prefix = f"{article.source}:{article.number}"
+    # Official text can be ingested in several languages; the stored file's name (e.g. "fr") keeps ids apart.
+    source = f"official-{Path(article.path).stem}" if article.source == "official" else article.source
+    prefix = f"{source}:{article.number}"
     if article.summary:
         topics = f" Also known as: {', '.join(article.topics)}." if article.topics else ""
         yield Passage(id=f"{prefix}:summary", text=article.summary + topics, kind="summary", heading="Summary", **base)

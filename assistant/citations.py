@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from assistant.records import Citation, Passage
 
 CITATION = re.compile(r"\[Art\.\s*(\d{1,3})((?:\([0-9a-z]{1,4}\))*)\]")
-SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z\"'(\[-])")
+# A sentence ends at . ! ? or at its closing citation; a citation right after the full stop stays with it.
+SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z\"'(-])")
 
 
 def cited(text: str) -> list[tuple[int, str | None]]:

@@ -216,8 +216,9 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
     from assistant.answer_cli import register as ask
     from assistant.drafting.cli import register as draft
     from assistant.eval_cli import register as evaluate
+    from assistant.ingest.cli import register as ingest
 
-    return [ask, draft, evaluate]
+    return [ask, draft, ingest, evaluate]
 
 
 def main(argv: list[str] | None = None) -> int:

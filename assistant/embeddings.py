@@ -18,6 +18,7 @@ QUERY_CACHE = 256
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[_var] = "1"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no weight-loading progress bars on every start
 
 
 def packaged_model_path() -> Path:
@@ -41,6 +42,9 @@ class Embedder:
         if not (path / "config.json").exists() and not (path / "modules.json").exists():
             raise ModelError(f"{path} is not a sentence-transformers model folder; set UNCC_MODEL_PATH to one.")
         from sentence_transformers import SentenceTransformer  # slow import: only when a model is needed
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -62,6 +66,9 @@ class Embedder:
                 convert_to_numpy=True,
             )
         return np.asarray(vectors, dtype=np.float32)
+
+    def clear_cache(self) -> None:
+        self._recent.clear()
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query's vector; retrieval and answering ask for the same query, so recent ones are kept."""

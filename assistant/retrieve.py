@@ -63,6 +63,7 @@ class HybridRetriever:
         for i, p in enumerate(self.passages):
             self._by_chapter[p.chapter].append(i)
         self._mirrors = mirrors
+        self.absences = tuple(p for p in self.passages if p.kind == "absence")
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
 
     def resolve(self, query: str) -> ResolvedReferences:

@@ -1,24 +1,20 @@
 """The web app: a Gradio Blocks page with three tabs (Ask, Draft, Convention) and two named API endpoints.
 
 Layout and wiring only: every callback calls a function of `assistant.ui_ask`, `ui_draft` or
-`ui_convention`. Per-user data lives in `gr.State` or in the browser's own components, so one session never
-sees another's chat or draft. `launch_options` holds the settings for confidential work: local address, no
-share link, no analytics, no run history, no fonts or scripts fetched from the internet.
+`ui_convention` (the Draft tab's layout is in `ui_draft_tab`). Per-user data lives in `gr.State` or in the
+browser's own components, so one session never sees another's chat or draft. `launch_options` holds the
+settings for confidential work: local address, no share link, no analytics, no run history, no fonts or
+scripts fetched from the internet.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
-from gradio.utils import get_upload_folder
 
-from assistant import drafting
 from assistant.answer import Answerer
 from assistant.errors import AssistantError, InvalidInput
 from assistant.official import load_official
@@ -36,18 +32,9 @@ from assistant.ui_convention import (
     search,
     source_banner,
 )
-from assistant.ui_draft import (
-    Widget,
-    draft_api,
-    draft_view,
-    example_values,
-    form_intro,
-    widgets,
-    write_files,
-)
+from assistant.ui_draft import draft_api
+from assistant.ui_draft_tab import PRIVATE, draft_tab
 from assistant.ui_style import CSS
-
-log = logging.getLogger(__name__)
 
 # System fonts only: the page must not fetch a web font (or anything else) from the internet.
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
@@ -59,7 +46,6 @@ COPY_JS = """async (text) => {
   catch (e) { return "The browser refused the clipboard: open “Answer with citations” below and copy it there."; }
 }"""
 EXTRACTIVE = "extractive (quotes passages; no language model)"
-PRIVATE = "private"  # UI-only listeners: not part of the documented API
 
 
 def parse_auth(auth: str) -> tuple[str, str] | None:
@@ -103,12 +89,12 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
     backend = f"language model {answerer.llm.name}" if answerer.llm else EXTRACTIVE
     with gr.Blocks(title="UNCC assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# UN Convention against Cybercrime: assistant and drafting desk")
-        gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_classes="uncc-banner")
+        gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_id="banner", elem_classes="uncc-banner")
         with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
                 _ask_tab(answerer, backend)
             with gr.Tab("Draft", id="draft"):
-                _draft_tab(rt.settings)
+                draft_tab(rt.settings)
             with gr.Tab("Convention", id="convention"):
                 _convention_tab(demo, tabs, rt)
         with gr.Accordion("About", open=False, elem_id="about"):
@@ -151,7 +137,7 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
                     show_label=False, lines=6, interactive=False, buttons=["copy"], elem_id="copy-text"
                 )
 
-    def on_ask(message: str, session: AskState):
+    def on_ask(message: str, session: AskState) -> Iterator[tuple[Any, ...]]:
         for step, view in enumerate(ask_turn(answerer, message, session)):
             yield _ask_outputs(view, clear_input=step == 0)
 
@@ -186,132 +172,6 @@ def _ask_outputs(view: AskView, clear_input: bool = True) -> tuple[Any, ...]:
         s.copy_text,
         box,
     )
-
-
-# -- Draft -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _DraftOutputs:
-    """The Draft tab's shared outputs; every form writes to the same ones."""
-
-    checklist: gr.HTML
-    preview: gr.Markdown
-    files: gr.File
-    status: gr.Markdown
-
-
-def _draft_tab(settings: Settings) -> None:
-    types = drafting.list_types(settings)
-    forms = {t: drafting.form(t, settings) for t in types}
-    first = types[0]
-    first_view = draft_view(settings, first, [None] * len(forms[first].fields))
-    # Made first, placed later: every form's listeners need them before the right-hand column exists.
-    out = _DraftOutputs(
-        gr.HTML(first_view.checklist, elem_id="checklist", render=False),
-        gr.Markdown(first_view.preview, elem_id="preview", render=False),
-        gr.File(label="Downloads", file_count="multiple", interactive=False, elem_id="downloads", render=False),
-        gr.Markdown(elem_id="draft-status", render=False),
-    )
-    with gr.Row():
-        with gr.Column(scale=3):
-            picker = gr.Dropdown(
-                [(forms[t].title, t) for t in types], value=first, label="Request type", elem_id="draft-type"
-            )
-            intro = gr.Markdown(form_intro(forms[first]))
-            groups: dict[str, tuple[gr.Column, list[gr.components.Component]]] = {}
-            for t in types:
-                with gr.Column(visible=t == first, elem_id=f"form-{t}") as column:
-                    example = gr.Button("Start from example", size="sm")
-                    fields = [_component(w, t) for w in widgets(forms[t])]
-                    build = gr.Button("Prepare DOCX and Markdown", variant="primary")
-                groups[t] = (column, fields)
-                _wire_form(settings, t, fields, example, build, out)
-        with gr.Column(scale=2):
-            gr.Markdown("### Completeness")
-            out.checklist.render()
-            out.files.render()
-            out.status.render()
-    with gr.Accordion("Preview", open=True):
-        out.preview.render()
-    every = [c for _, fields in groups.values() for c in fields]
-
-    def on_type(request_type: str, *values: Any):
-        offset = 0
-        for t in types:  # the values of every form arrive flat, form by form
-            if t == request_type:
-                break
-            offset += len(groups[t][1])
-        view = draft_view(settings, request_type, values[offset : offset + len(groups[request_type][1])])
-        return (
-            *(gr.Column(visible=t == request_type) for t in types),
-            form_intro(forms[request_type]),
-            view.checklist,
-            view.preview,
-            None,
-            "",
-        )
-
-    picker.input(
-        on_type,
-        inputs=[picker, *every],
-        outputs=[*(g[0] for g in groups.values()), intro, out.checklist, out.preview, out.files, out.status],
-        api_visibility=PRIVATE,
-    )
-
-
-def _component(w: Widget, request_type: str) -> gr.components.Component:
-    elem_id = f"{request_type}-{w.name}"
-    if w.kind == "dropdown":
-        return gr.Dropdown(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
-    if w.kind == "radio":
-        return gr.Radio(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
-    return gr.Textbox(label=w.label, info=w.info, lines=w.lines, placeholder=w.placeholder, elem_id=elem_id)
-
-
-def _wire_form(
-    settings: Settings,
-    request_type: str,
-    fields: list[gr.components.Component],
-    example: gr.Button,
-    build: gr.Button,
-    out: _DraftOutputs,
-) -> None:
-    """Live checklist and preview on every change, the example loader and the file builder of one form."""
-
-    def on_change(*values: Any):
-        view = draft_view(settings, request_type, values)
-        return view.checklist, view.preview
-
-    def on_example():
-        return example_values(settings, request_type)
-
-    def on_build(*values: Any):
-        folder = Path(tempfile.mkdtemp(prefix="uncc-draft-", dir=_upload_folder()))
-        try:
-            paths = write_files(settings, request_type, values, folder)
-        except AssistantError as exc:
-            return None, f"⚠️ {exc}"
-        return [str(p) for p in paths], "Files ready: click a name above to download it."
-
-    gr.on(
-        [f.change for f in fields],
-        on_change,
-        inputs=fields,
-        outputs=[out.checklist, out.preview],
-        trigger_mode="always_last",
-        show_progress="hidden",
-        api_visibility=PRIVATE,
-    )
-    example.click(on_example, outputs=fields, api_visibility=PRIVATE)
-    build.click(on_build, inputs=fields, outputs=[out.files, out.status], api_visibility=PRIVATE)
-
-
-def _upload_folder() -> Path:
-    # Inside Gradio's own cache: served without a second copy, and removed by `delete_cache`.
-    folder = Path(get_upload_folder())
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 # -- Convention --------------------------------------------------------------------------------------------
@@ -354,17 +214,17 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
             "",
         )
 
-    def on_chapter(chosen: str):
+    def on_chapter(chosen: str) -> tuple[Any, ...]:
         return open_article(article_choices(kb, chosen)[0][1])
 
-    def on_search(text: str):
+    def on_search(text: str) -> tuple[str, Any]:
         try:
             markdown, found = search(rt.retriever, text)
         except AssistantError as exc:
             return f"⚠️ {exc}", gr.Radio(choices=[], visible=False)
         return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
 
-    def on_load(request: gr.Request):
+    def on_load(request: gr.Request) -> tuple[Any, ...]:
         """`?article=42` opens that article in this tab; a bad number says which ones exist."""
         wanted = request.query_params.get("article") if request else None
         if wanted is None:

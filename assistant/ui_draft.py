@@ -138,8 +138,8 @@ def checklist_html(form: FormSpec, case: dict[str, Any], report: CheckReport | N
     rows = []
     for spec in form.fields:
         item = items.get(spec.name)
-        if item is not None:
-            status, note = item.problem, item.message
+        if item is not None:  # a missing item's message repeats the label and basis shown beside it anyway
+            status, note = item.problem, "missing" if item.problem == "missing" else item.message
         elif spec.name in case:
             status, note = "given", ""
         else:

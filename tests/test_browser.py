@@ -18,9 +18,18 @@ from urllib.parse import urlparse
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 WAIT_MS = 20_000  # an answer takes well under a second; the margin is for a loaded CI machine
 PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
 PRESERVATION_TITLE = "Request for the expedited preservation of stored electronic data"
@@ -61,7 +70,9 @@ def app_url(full_runtime, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -79,8 +90,9 @@ def page(browser, app_url):
     page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
-    outside = [u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname
-               not in LOCAL_HOSTS]
+    outside = [
+        u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
     assert not outside, f"the page contacted other hosts: {outside[:5]}"
     assert requests, "no request was recorded: the network check saw nothing"
 
@@ -107,7 +119,7 @@ def test_ask_click_a_citation_and_follow_up(page, app_url):
     from playwright.sync_api import expect
 
     page.goto(app_url)
-    expect(page.locator(".uncc-banner")).to_contain_text("Our restatement, not the official text")
+    expect(page.locator("#banner")).to_contain_text("Our restatement, not the official text")
     ask(page, PRESERVATION_Q)
     expect(bot_messages(page).first).to_contain_text("Art. 42")
     expect(page.locator("#chips")).to_contain_text("Art. 42")
@@ -116,6 +128,12 @@ def test_ask_click_a_citation_and_follow_up(page, app_url):
 
     page.locator("#chips label", has_text=re.compile(r"^\s*Art\. 42\s*$")).click()
     expect(page.locator("#passages .uncc-passage.selected")).to_contain_text("Art. 42")
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
+    page.locator("#copy").click()
+    expect(page.locator("#ask-status")).to_contain_text("Copied the answer and its sources")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("**Art. 42") and "\nSources (our restatement" in copied
 
     ask(page, "How long does it last?")
     expect(bot_messages(page)).to_have_count(2)
@@ -141,9 +159,9 @@ def test_bad_input_shows_a_message_in_place(page, app_url):
     expect(bot_messages(page).nth(1)).to_contain_text("only the first 2000 characters", ignore_case=True)
 
     ask(page, "What is the 24/7 network?")
-    for _ in range(5):  # rapid repeated submits: one answer, not five
+    for _ in range(5):  # rapid repeated submits: ignored while pending, then empty (the box was cleared)
         page.locator("#send").click()
-    expect(page.locator("#ask-status")).to_contain_text("Backend")
+    expect(bot_messages(page).nth(2)).to_contain_text("Art. 41")
     expect(bot_messages(page)).to_have_count(3)
     no_traceback(page)
 
@@ -163,7 +181,7 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     form.locator("#preservation-requesting_authority textarea").fill("National Cybercrime Police, Aurelia")
     checklist = page.locator("#checklist")
     expect(checklist).to_contain_text("incomplete (1 of 10 required elements present; 9 missing")
-    expect(checklist.locator('[data-field="contact_person"].uncc-check-missing')).to_contain_text("Art.", )
+    expect(checklist.locator('[data-field="facts"].uncc-check-missing')).to_contain_text("Basis: Art. 42")
     expect(checklist.locator('[data-field="requesting_authority"].uncc-check-given')).to_have_count(1)
 
     form.locator("#preservation-offence_date textarea").fill("31/12/2026")
@@ -173,7 +191,7 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     expect(checklist).to_contain_text("preservation: complete")
     expect(page.locator("#preview")).to_contain_text(PRESERVATION_TITLE)
     form.get_by_role("button", name="Prepare DOCX and Markdown").click()
-    link = page.locator("#downloads a", has_text="preservation-request.docx")
+    link = page.locator('#downloads a[download="preservation-request.docx"]')
     with page.expect_download() as info:
         link.click()
     saved = tmp_path / "request.docx"
@@ -243,8 +261,9 @@ def test_client_ask_reports_bad_input(client_factory):
 
 def test_client_draft_endpoint(client_factory):
     client = client_factory()
-    markdown, report = client.predict("preservation", "requesting_authority: Police\noffences: [Fraud]\n",
-                                      api_name="/draft")
+    markdown, report = client.predict(
+        "preservation", "requesting_authority: Police\noffences: [Fraud]\n", api_name="/draft"
+    )
     assert markdown.startswith(f"# {PRESERVATION_TITLE}") and "[MISSING: Contact person" in markdown
     assert report["status"] == "incomplete" and report["present"] == 2
     assert any(i["field"] == "contact_person" and i["problem"] == "missing" for i in report["items"])
@@ -269,3 +288,43 @@ def test_two_sessions_do_not_see_each_others_history(client_factory):
     a_history = alice.predict("And what about its staff?", api_name="/chat")[0]
     assert len(a_history) == 4 and "nationals" not in _history_text(a_history)
     assert len(bob.predict("And who decides?", api_name="/chat")[0]) == 4
+
+
+def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path):
+    """Launching the app and serving a question touch nothing but this machine (no analytics, no update check)."""
+    import httpx
+    from gradio_client import Client
+
+    from assistant.answer import Answerer
+    from assistant.ui import build_app, launch_options
+
+    outside: list[object] = []
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def connect(self, address, *args, **kwargs):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOCAL_ADDRESSES:
+            outside.append(address)
+            raise OSError(f"network blocked by test: {address}")
+        return real_connect(self, address, *args, **kwargs)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in LOCAL_ADDRESSES:
+            import traceback; traceback.print_stack()  # DEBUG
+            outside.append(host)
+            raise OSError(f"name lookup blocked by test: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    demo = build_app(full_runtime, Answerer(full_runtime.retriever, full_runtime.settings.answer, None))
+    settings = full_runtime.settings.model_copy(update={"port": _free_port()})
+    try:
+        demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
+        url = f"http://127.0.0.1:{settings.port}/"
+        assert httpx.get(url).status_code == 200
+        text, _ = Client(url, verbose=False, download_files=False).predict(PRESERVATION_Q, api_name="/ask")
+        assert "[Art. 42]" in text
+    finally:
+        demo.close()
+    assert outside == [], f"outbound connection attempted: {outside}"

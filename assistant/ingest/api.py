@@ -44,7 +44,7 @@ def ingest_file(
         fmt = detect_format(path)
         extraction = extract(path, fmt)
     except OSError as exc:
-        raise IngestError(f"{path} cannot be read ({exc.strerror or exc}): check its permissions.") from exc
+        raise IngestError(f"{path} cannot be read ({exc.strerror or exc}): check that you can open it.") from exc
     lines = clean(extraction.pages, keep=language.is_heading)
     article_map = load_map(settings.knowledge_dir)
     english = lang == "en"

@@ -10,9 +10,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import IngestError
 from assistant.ingest.detect import MAX_FILE_BYTES, Format
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+    from lxml.etree import _Element
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,8 @@ def _docx_lines(path: Path) -> Page:
         with zipfile.ZipFile(path) as zf:
             # A small ZIP can inflate to gigabytes: check the declared size before parsing the XML.
             if zf.getinfo("word/document.xml").file_size > MAX_FILE_BYTES:
-                raise IngestError(f"{path.name}: its document part inflates to over 200 MB; refused.")
+                limit = MAX_FILE_BYTES // 1024**2
+                raise IngestError(f"{path.name}: its text part inflates to over {limit} MB; refused.")
         body = docx.Document(str(path)).element.body
     except IngestError:
         raise
@@ -77,7 +83,7 @@ def _docx_lines(path: Path) -> Page:
     return _paragraph_lines([_docx_paragraph(p) for p in body.iter(f"{_W}p")])
 
 
-def _docx_paragraph(p) -> str:
+def _docx_paragraph(p: _Element) -> str:
     parts: list[str] = []
     for run in p.iter(f"{_W}r"):
         align = run.find(f"{_W}rPr/{_W}vertAlign")
@@ -122,7 +128,7 @@ def _html_lines(data: bytes) -> Page:
     return _paragraph_lines([p.replace(_BREAK, " ").strip() for p in text.split(_PARA)])
 
 
-def _is_footnote(tag) -> bool:
+def _is_footnote(tag: Tag) -> bool:
     names = [tag.get("id") or "", *(tag.get("class") or [])]
     return any(_FOOTNOTE_NAME.match(n) for n in names)
 

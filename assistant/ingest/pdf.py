@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import DependencyError
+
 from assistant.errors import IngestError
 from assistant.ingest.extract import Extraction, Line, Page
 from assistant.ingest.report import number_ranges
@@ -42,8 +45,6 @@ class _RawLine:
 
 def extract_pdf(path: Path) -> Extraction:
     """Every page's lines; IngestError for a truncated, encrypted, oversized or image-only PDF."""
-    from pypdf import PdfReader
-
     data = path.read_bytes()
     if b"%%EOF" not in data[-4096:]:
         raise IngestError(
@@ -83,10 +84,7 @@ def _check_pages(name: str, count: int) -> None:
         )
 
 
-def _unlock(reader, name: str) -> None:
-    from pypdf import PasswordType
-    from pypdf.errors import DependencyError
-
+def _unlock(reader: PdfReader, name: str) -> None:
     if not reader.is_encrypted:
         return
     try:
@@ -104,7 +102,7 @@ def _unlock(reader, name: str) -> None:
         )
 
 
-def _declared_pages(reader) -> int:
+def _declared_pages(reader: PdfReader) -> int:
     """The page tree's own /Count: cheap to read, where walking the tree is not."""
     try:
         return int(reader.trailer["/Root"]["/Pages"]["/Count"])
@@ -112,7 +110,7 @@ def _declared_pages(reader) -> int:
         return 1  # no usable count: the real number is checked once the tree is read
 
 
-def _raw_lines(page) -> list[_RawLine]:
+def _raw_lines(page: PageObject) -> list[_RawLine]:
     lines: list[_RawLine] = []
     pending_break = False
 
@@ -160,11 +158,15 @@ def _assemble(name: str, raw_pages: list[list[_RawLine]], unreadable: list[int],
         pages.append(page)
     warnings = []
     if unreadable:
-        warnings.append(f"pages {number_ranges(unreadable)} could not be read and were skipped")
-    blank = [i for i in range(1, count + 1) if i not in text_pages and i not in unreadable]
+        warnings.append(f"{_pages(unreadable)} could not be read and were skipped")
+    blank = sorted(set(range(1, count + 1)) - set(text_pages) - set(unreadable))
     if blank:
-        warnings.append(f"pages {number_ranges(blank)} have no text layer (scanned images?) and were skipped")
+        warnings.append(f"{_pages(blank)} {'has' if len(blank) == 1 else 'have'} no text layer (scanned?), skipped")
     return Extraction(pages=pages, page_count=count, warnings=warnings)
+
+
+def _pages(numbers: list[int]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} {number_ranges(numbers)}"
 
 
 def _usual_line_spacing(raw_pages: list[list[_RawLine]]) -> float:
