@@ -60,9 +60,9 @@ class Answerer:
     def _run(self, question: object, previous: Turn | None, stream: bool) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        raw = question if isinstance(question, str) else ""
         if not isinstance(question, str):
             raise InvalidInput("The question must be text.")
+        raw = question
         if "\x00" in raw or _mostly_binary(raw):
             raise InvalidInput("The question contains binary data; type the question as plain text.")
         text = clean_query(raw, MAX_QUESTION_CHARS)
@@ -78,7 +78,7 @@ class Answerer:
                 yield self._fixed(text, f"{abstain_sentence()} {reason}", notes, timings, t0, backend="policy")
                 return
 
-        query, focus = self._with_context(text, previous)
+        query = self._with_context(text, previous)
         refs = self.retriever.resolve(query)
         notes += _reference_notes(refs, self.retriever.titles)
         t1 = time.perf_counter()
@@ -91,47 +91,52 @@ class Answerer:
         if refs.nonexistent and not refs.articles:
             n = refs.nonexistent[0]
             msg = f"{abstain_sentence()} There is no article {n}: the convention has {ARTICLE_COUNT} articles."
-            yield self._abstain(text, msg, passages, qvec, notes, timings, t0)
+            yield self._abstain(text, msg, passages, notes, timings, t0)
             return
         if refs.unmatched and not refs.articles:
-            yield self._abstain(text, abstain_sentence(), passages, qvec, notes, timings, t0)
+            yield self._abstain(text, abstain_sentence(), passages, notes, timings, t0)
             return
 
         sims = {p.id: self.retriever.similarity(qvec, p) for p in passages}
-        cited_articles = [p for p in passages if p.article is not None]
-        best = max((sims[p.id] for p in cited_articles), default=0.0)
+        if not any(p.article is not None for p in passages):
+            yield self._abstain(text, abstain_sentence(), passages, notes, timings, t0)
+            return
+        lead, mismatch = self._lead(passages, sims, refs)
+        best = max((sims[p.id] for p in passages if p.article is not None), default=0.0)
         absence = max(self.retriever.absences, key=lambda p: self.retriever.similarity(qvec, p), default=None)
         best_absence = self.retriever.similarity(qvec, absence) if absence else -1.0
         # The knowledge base records what the convention does not contain; when such a statement fits the
-        # question better than any article, the honest answer is that the convention does not cover it.
-        if not refs.articles and (best < self.settings.abstain_below or best_absence > best):
-            extra = f" {absence.text}" if absence and best_absence > best else ""
-            yield self._abstain(text, abstain_sentence() + extra, passages, qvec, notes, timings, t0)
+        # question about as well as any article, the honest answer is that the convention does not cover it.
+        # A named article shields the question from this only when it is what the question is about.
+        about_named_article = bool(refs.articles) and not mismatch
+        absent = absence is not None and best_absence > best - self.settings.absence_margin
+        if not about_named_article and (best < self.settings.abstain_below or absent):
+            extra = f" {absence.text}" if absent else ""
+            if mismatch:
+                notes.append(mismatch)
+            yield self._abstain(text, abstain_sentence() + extra, passages, notes, timings, t0)
             return
 
         if self.llm is not None:
             try:
-                yield from self._llm_answer(text, passages, sims, notes, timings, t0, focus, stream)
+                yield from self._llm_answer(text, passages, sims, notes, timings, t0, stream)
                 return
             except LLMError as exc:
                 notes.append(f"{exc} Showing the extractive answer instead.")
-        lead, mismatch = self._lead(passages, sims, refs)
         if mismatch:
             notes.append(mismatch)
         body = self._compose(passages, sims, lead)
         timings["compose_ms"] = _ms(t2, time.perf_counter())
         yield self._final(text, body, passages, notes, timings, "extractive")
 
-    def _with_context(self, text: str, previous: Turn | None) -> tuple[str, tuple[int, ...]]:
-        """Resolve a follow-up against the previous turn by naming its articles in the query."""
+    def _with_context(self, text: str, previous: Turn | None) -> str:
+        """Resolve a follow-up against the previous turn by naming the article it was about in the query."""
         if previous is None or not previous.focus_articles or self.retriever.resolve(text).raw:
-            return text, ()
+            return text
         short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
         if not (matches("follow_up_start", text) or (short and matches("follow_up_pronoun", text))):
-            return text, ()
-        focus = previous.focus_articles[:1]
-        named = " ".join(f"article {n}" for n in focus)
-        return f"{text} ({named})", focus
+            return text
+        return f"{text} (article {previous.focus_articles[0]})"
 
     # -- composition -----------------------------------------------------------------------------------
 
@@ -186,7 +191,7 @@ class Answerer:
 
     # -- LLM path --------------------------------------------------------------------------------------
 
-    def _llm_answer(self, question, passages, sims, notes, timings, t0, focus, stream) -> Iterator[str | Answer]:
+    def _llm_answer(self, question, passages, sims, notes, timings, t0, stream) -> Iterator[str | Answer]:
         from assistant.llm import build_messages
 
         articles = [p for p in passages if p.article is not None]
@@ -201,7 +206,7 @@ class Answerer:
             raw = self.llm.invoke(messages)
         timings["llm_ms"] = _ms(t, time.perf_counter())
         if abstain_sentence().lower() in raw.lower():
-            yield self._abstain(question, abstain_sentence(), passages, None, notes, timings, t0)
+            yield self._abstain(question, abstain_sentence(), passages, notes, timings, t0)
             return
         checked = verify(raw, articles)
         if checked.removed_unsupported:
@@ -236,7 +241,7 @@ class Answerer:
             focus_articles=focus,
         )
 
-    def _abstain(self, question, message, passages, qvec, notes, timings, t0) -> Answer:
+    def _abstain(self, question, message, passages, notes, timings, t0) -> Answer:
         nearest = list(dict.fromkeys(p.article for p in passages if p.article is not None))[:NEAREST]
         if nearest:
             names = "; ".join(f"Art. {n} ({self.retriever.titles.get(n, '')})" for n in nearest)

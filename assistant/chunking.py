@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from assistant.records import Article, GuidanceNote, Passage
 
@@ -46,8 +45,8 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
         "title": article.title,
         "chapter": article.chapter,
     }
-    # Official text can be ingested in several languages; the stored file's name (e.g. "fr") keeps ids apart.
-    source = f"official-{Path(article.path).stem}" if article.source == "official" else article.source
+    # Official text can be ingested in several languages; the language keeps their passage ids apart.
+    source = f"official-{article.language}" if article.source == "official" else article.source
     prefix = f"{source}:{article.number}"
     if article.summary:
         topics = f" Also known as: {', '.join(article.topics)}." if article.topics else ""

@@ -28,8 +28,8 @@ def load_official(settings: Settings) -> list[Article]:
     out: list[Article] = []
     for path in official_files(settings):
         try:
-            # The stored file, not the user's original, names the language: passage ids depend on it.
-            out.extend(a.model_copy(update={"path": str(path)}) for a in _ARTICLES.validate_json(path.read_bytes()))
+            # The stored file's name is the language ("fr.json"): passage ids and quotations depend on it.
+            out.extend(a.model_copy(update={"language": path.stem}) for a in _ARTICLES.validate_json(path.read_bytes()))
         except (ValidationError, ValueError, OSError) as exc:
             raise IngestError(
                 f"{path}: the stored official text is damaged ({exc.__class__.__name__}); "

@@ -36,6 +36,7 @@ class Article(_Record):
     practice_notes: str = ""
     source: SourceKind = "restatement"
     path: str = ""
+    language: str = "en"  # of an ingested official text; several languages can be indexed side by side
 
 
 class GuidanceSection(_Record):

@@ -1,8 +1,9 @@
-"""Calibrate the abstention threshold on the development set (never on the gold set).
+"""Calibrate the answering thresholds on the development set (never on the gold set).
 
-For each dev question: the best cosine similarity between the question and an article passage among those
-retrieved. The threshold is the value that best separates answerable from unanswerable questions; questions
-handled by policy rules (crime help, national law, article references) are left out, as they never reach it.
+A grid over the abstention threshold and the absence margin is scored by abstention accuracy; then a grid
+over the second-article ratio by citation F1 (precision and recall of cited articles). Ties go to the
+setting nearer the middle of the grid. Prints the table and the chosen values, which go into
+`assistant/settings.py` (AnswerSettings) by hand, with the date, so a change is a reviewed commit.
 
     python -m evals.calibrate [--dataset evals/dev.jsonl]
 """
@@ -13,46 +14,64 @@ import argparse
 import itertools
 from pathlib import Path
 
-from assistant.prompts import matches
+from assistant.answer import Answerer
 from assistant.runtime import load_runtime
 from assistant.settings import PROJECT_ROOT, get_settings
-from assistant.text import without_self_reference
-from evals.dataset import load_dataset
+from evals.dataset import EvalItem, load_dataset
+from evals.metrics import ItemResult, compute
+
+THRESHOLDS = (0.28, 0.31, 0.34, 0.37, 0.40)
+MARGINS = (-0.05, -0.02, 0.0, 0.02, 0.05)
+SECOND_RATIOS = (0.93, 0.95, 0.97, 0.99, 1.01)  # 1.01: never cite a second article
 
 
-def best_similarities(dataset: Path) -> list[tuple[float, bool, str]]:
-    rt = load_runtime(get_settings())
-    rows = []
-    for item in load_dataset(dataset):
-        if matches("crime_help", item.question) or matches("national_law", item.question):
-            continue
-        if rt.retriever.resolve(item.question).raw:
-            continue
-        passages = rt.retriever.retrieve(item.question, rt.settings.retrieval.k)
-        qvec = rt.embedder.encode_query(without_self_reference(item.question))
-        best = max((rt.retriever.similarity(qvec, p) for p in passages if p.article is not None), default=0.0)
-        rows.append((best, item.answerable, item.id))
-    return rows
-
-
-def best_threshold(rows: list[tuple[float, bool, str]]) -> tuple[float, float]:
-    """The midpoint threshold with the highest accuracy (ties: the lower one, to answer rather than abstain)."""
-    values = sorted({round(s, 3) for s, _, _ in rows})
-    candidates = [(a + b) / 2 for a, b in itertools.pairwise(values)] or values
-    scored = [(sum((s >= t) == ok for s, ok, _ in rows) / len(rows), -t) for t in candidates]
-    accuracy, neg_t = max(scored)
-    return round(-neg_t, 3), round(accuracy, 3)
+def _score(rt, answer_settings, items: list[EvalItem]) -> dict:
+    answerer = Answerer(rt.retriever, answer_settings)
+    results = []
+    for item in items:
+        a = answerer.answer(item.question)
+        cited = tuple(dict.fromkeys(c.article for c in a.citations))
+        results.append(
+            ItemResult(
+                item.id,
+                item.category,
+                item.answerable,
+                tuple(item.expected_articles),
+                tuple(item.acceptable_articles),
+                (),
+                cited,
+                a.abstained,
+                0.0,
+            )
+        )
+    return compute(results)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", default=str(PROJECT_ROOT / "evals" / "dev.jsonl"))
     args = parser.parse_args()
-    rows = best_similarities(Path(args.dataset))
-    for s, ok, item_id in sorted(rows):
-        print(f"{s:.3f}  {'answerable  ' if ok else 'UNANSWERABLE'}  {item_id}")
-    threshold, accuracy = best_threshold(rows)
-    print(f"\nbest threshold {threshold} (accuracy {accuracy} on {len(rows)} questions)")
+    settings = get_settings()
+    rt = load_runtime(settings)
+    items = load_dataset(Path(args.dataset))
+    base = settings.answer
+
+    rows = []
+    for t, m in itertools.product(THRESHOLDS, MARGINS):
+        metrics = _score(rt, base.model_copy(update={"abstain_below": t, "absence_margin": m}), items)
+        rows.append((metrics["abstention"]["accuracy"], -abs(t - 0.34) - abs(m), t, m))
+        print(f"abstain_below={t:.2f} absence_margin={m:+.2f}  abstention accuracy {metrics['abstention']['accuracy']}")
+    _, _, t, m = max(rows)
+    chosen = base.model_copy(update={"abstain_below": t, "absence_margin": m})
+
+    rows = []
+    for r in SECOND_RATIOS:
+        c = _score(rt, chosen.model_copy(update={"second_article_ratio": r}), items)["citations"]
+        f1 = 2 * c["precision"] * c["recall"] / (c["precision"] + c["recall"]) if c["precision"] else 0.0
+        rows.append((round(f1, 4), -abs(r - 0.97), r))
+        print(f"second_article_ratio={r:.2f}  precision {c['precision']} recall {c['recall']} F1 {f1:.3f}")
+    _, _, r = max(rows)
+    print(f"\nchosen: abstain_below={t} absence_margin={m} second_article_ratio={r} ({len(items)} questions)")
 
 
 if __name__ == "__main__":

@@ -19,28 +19,31 @@ from evals.metrics import ItemResult, by_category, compute
 from evals.report import write_chart, write_report
 
 
+def _result(rt: Runtime, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str):
+    return ItemResult(
+        id=item.id,
+        category=item.category,
+        answerable=item.answerable,
+        expected=tuple(item.expected_articles),
+        acceptable=tuple(item.acceptable_articles),
+        retrieved=tuple(retrieved),
+        cited=tuple(cited),
+        abstained=abstained,
+        latency_ms=round(latency_ms, 2),
+        fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, text)) if item.answerable else (),
+        answer=text,
+    )
+
+
 def run_ours(answerer: Answerer, rt: Runtime, items: list[EvalItem], progress: bool) -> list[ItemResult]:
     out = []
     for item in tqdm(items, desc="ours", disable=not progress, unit="q"):
         start = time.perf_counter()
         answer = answerer.answer(item.question)
         latency = (time.perf_counter() - start) * 1000
-        retrieved = tuple(dict.fromkeys(p.article for p in answer.passages if p.article is not None))
-        out.append(
-            ItemResult(
-                id=item.id,
-                category=item.category,
-                answerable=item.answerable,
-                expected=tuple(item.expected_articles),
-                acceptable=tuple(item.acceptable_articles),
-                retrieved=retrieved,
-                cited=tuple(dict.fromkeys(c.article for c in answer.citations)),
-                abstained=answer.abstained,
-                latency_ms=round(latency, 2),
-                fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, answer.text)) if item.answerable else (),
-                answer=answer.text,
-            )
-        )
+        retrieved = dict.fromkeys(p.article for p in answer.passages if p.article is not None)
+        cited = dict.fromkeys(c.article for c in answer.citations)
+        out.append(_result(rt, item, retrieved, cited, answer.abstained, latency, answer.text))
     return out
 
 
@@ -48,21 +51,8 @@ def run_baseline(baseline: NaiveRAG, rt: Runtime, items: list[EvalItem], progres
     out = []
     for item in tqdm(items, desc="baseline", disable=not progress, unit="q"):
         r = baseline.run(item.question)
-        out.append(
-            ItemResult(
-                id=item.id,
-                category=item.category,
-                answerable=item.answerable,
-                expected=tuple(item.expected_articles),
-                acceptable=tuple(item.acceptable_articles),
-                retrieved=tuple(r.articles),
-                cited=tuple(r.cited),
-                abstained=False,  # the naive pipeline always "answers" with its chunks
-                latency_ms=r.latency_ms,
-                fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, r.text)) if item.answerable else (),
-                answer=r.text,
-            )
-        )
+        # The naive pipeline never abstains: its "answer" is always the retrieved chunks.
+        out.append(_result(rt, item, r.articles, r.cited, False, r.latency_ms, r.text))
     return out
 
 

@@ -243,7 +243,9 @@ def test_convention_search_opens_a_result(page, app_url):
 def client_factory(app_url):
     from gradio_client import Client
 
-    return lambda: Client(app_url, verbose=False, download_files=False)
+    # analytics_enabled defaults to True in gradio_client, whatever GRADIO_ANALYTICS_ENABLED says: it would
+    # send telemetry to huggingface.co.
+    return lambda: Client(app_url, verbose=False, download_files=False, analytics_enabled=False)
 
 
 def test_client_ask_endpoint(client_factory):
@@ -309,7 +311,6 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
 
     def getaddrinfo(host, *args, **kwargs):
         if host not in LOCAL_ADDRESSES:
-            import traceback; traceback.print_stack()  # DEBUG
             outside.append(host)
             raise OSError(f"name lookup blocked by test: {host}")
         return real_getaddrinfo(host, *args, **kwargs)
@@ -323,7 +324,8 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
         demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
         url = f"http://127.0.0.1:{settings.port}/"
         assert httpx.get(url).status_code == 200
-        text, _ = Client(url, verbose=False, download_files=False).predict(PRESERVATION_Q, api_name="/ask")
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+        text, _ = client.predict(PRESERVATION_Q, api_name="/ask")
         assert "[Art. 42]" in text
     finally:
         demo.close()

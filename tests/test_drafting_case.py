@@ -32,6 +32,7 @@ def _check_file(tmp_path: Path, text: str, request_type: str = "preservation") -
 
 # -- reading the file ------------------------------------------------------------------------------------
 
+
 def test_missing_case_file(tmp_path: Path) -> None:
     with pytest.raises(DraftError, match="does not exist; check the path"):
         read_case_file(tmp_path / "nope.yaml")
@@ -85,6 +86,7 @@ def test_case_file_shape_problems(tmp_path: Path, text: str, problem: str) -> No
 
 
 # -- typing the values -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("line", "problem"),
@@ -151,6 +153,7 @@ def test_case_must_be_a_mapping_through_the_api() -> None:
 
 
 # -- friendly readings ----------------------------------------------------------------------------------
+
 
 def test_numbers_quoted_dates_and_single_items_are_read_sensibly() -> None:
     doc = parse_case("reference: 12345\noffence_date: '2026-03-02'\noffences: Fraud\n")

@@ -52,8 +52,10 @@ def test_optional_elements_may_be_left_out() -> None:
 def test_missing_marker_reads_like_the_issue_asks() -> None:
     markdown, _ = api.draft_markdown("preservation", {})
     assert "[MISSING: Brief summary of the facts (Art. 42)]" in markdown
-    assert "[MISSING: Contact person (good practice: Council of Europe T-CY template for preservation requests)]" \
+    assert (
+        "[MISSING: Contact person (good practice: Council of Europe T-CY template for preservation requests)]"
         in markdown
+    )
 
 
 @pytest.mark.parametrize("request_type", [t for t in TYPES if any(f.min_words for f in api.form(t).fields)])
@@ -99,6 +101,11 @@ def test_report_summary_and_json() -> None:
     assert report.summary == "preservation: incomplete (1 of 10 required elements present; 9 missing, 1 weak)"
     data = report.model_dump(mode="json")
     assert data["status"] == "incomplete"
-    assert data["items"][0]["basis"] == {"kind": "convention", "article": 42, "also": [], "source": None,
-                                         "note": "listed among the contents of a preservation request",
-                                         "label": "Art. 42"}
+    assert data["items"][0]["basis"] == {
+        "kind": "convention",
+        "article": 42,
+        "also": [],
+        "source": None,
+        "note": "listed among the contents of a preservation request",
+        "label": "Art. 42",
+    }

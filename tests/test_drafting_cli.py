@@ -196,8 +196,11 @@ def test_case_contents_reach_only_the_named_output(uncc, tmp_path: Path, caplog:
     path.write_text(yaml.safe_dump(case), encoding="utf-8")
     out = tmp_path / "r.docx"
     with caplog.at_level(logging.DEBUG):
-        code, stdout, err = uncc("-v", "draft", "mla", "--case", str(path), "--out", str(out)) \
-            if _cli_main() else uncc("draft", "mla", "--case", str(path), "--out", str(out))
+        code, stdout, err = (
+            uncc("-v", "draft", "mla", "--case", str(path), "--out", str(out))
+            if _cli_main()
+            else uncc("draft", "mla", "--case", str(path), "--out", str(out))
+        )
     assert code == 0
     assert SECRET not in stdout + err + caplog.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", "r.docx"]

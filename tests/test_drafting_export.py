@@ -129,8 +129,10 @@ def test_annex_marks_the_restatement_and_lists_good_practice() -> None:
 
 def test_annex_quotes_the_official_text_once_ingested(settings: Settings) -> None:
     official = Article(
-        number=42, title="International cooperation for the purpose of expedited preservation of stored electronic "
-        "data", chapter="V", source="official",
+        number=42,
+        title="International cooperation for the purpose of expedited preservation of stored electronic data",
+        chapter="V",
+        source="official",
         paragraphs=(Paragraph(number="1", heading="1", text="A State Party may request another State Party ..."),),
     )
     save_official(settings, "en", [official])
@@ -152,6 +154,7 @@ def test_article_without_a_restatement_says_so(tmp_path: Path, tiny_knowledge: P
 
 
 # -- writing files ---------------------------------------------------------------------------------------
+
 
 def _no_temp_files(folder: Path) -> bool:
     return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]

@@ -28,12 +28,30 @@ ALLOWED_ARTICLES = {
     "transfer-proceedings": {39},
     "confiscation": {40, 49, 50, 52},
 }
-LEGAL_BASIS = {"mla": 40, "preservation": 42, "traffic-disclosure": 43, "extradition": 37, "jit": 48,
-               "transfer-proceedings": 39, "confiscation": 50}
+LEGAL_BASIS = {
+    "mla": 40,
+    "preservation": 42,
+    "traffic-disclosure": 43,
+    "extradition": 37,
+    "jit": 48,
+    "transfer-proceedings": 39,
+    "confiscation": 50,
+}
 # Words the article map's title must contain: ties each number to its subject.
-SUBJECT = {5: "sovereignty", 37: "extradition", 39: "transfer of criminal proceedings", 40: "mutual legal assistance",
-           41: "24/7", 42: "preservation", 43: "traffic data", 44: "stored electronic data", 48: "joint investigations",
-           49: "recovery of property", 50: "confiscation", 52: "return and disposal"}
+SUBJECT = {
+    5: "sovereignty",
+    37: "extradition",
+    39: "transfer of criminal proceedings",
+    40: "mutual legal assistance",
+    41: "24/7",
+    42: "preservation",
+    43: "traffic data",
+    44: "stored electronic data",
+    48: "joint investigations",
+    49: "recovery of property",
+    50: "confiscation",
+    52: "return and disposal",
+}
 PARAGRAPH_CITATION = re.compile(r"\b(art\.?|article)\s*\d{1,2}\s*\(\d", re.I)
 
 
@@ -118,8 +136,10 @@ def _form(tmp_path: Path, fields: str, extra: str = "", name: str = "preservatio
         (GOOD_FIELD.replace("article: 42", "article: 69"), "do not exist"),
         (GOOD_FIELD.replace("article: 42", "article: 42, source: UNODC"), "no 'source'"),
         (GOOD_FIELD.replace("kind: convention, article: 42", "kind: good-practice"), "needs 'source'"),
-        (GOOD_FIELD.replace("kind: convention, article: 42", "kind: good-practice, source: X, article: 42"),
-         "no article"),
+        (
+            GOOD_FIELD.replace("kind: convention, article: 42", "kind: good-practice, source: X, article: 42"),
+            "no article",
+        ),
         (GOOD_FIELD.replace("long_text", "essay"), "type"),
         (GOOD_FIELD.replace("long_text", "date, min_words: 30"), "min_words"),
         (GOOD_FIELD.replace("long_text", "text, choices: [a]"), "choices"),
@@ -152,6 +172,7 @@ def test_form_file_with_invalid_yaml(tmp_path: Path) -> None:
 
 
 # -- templates are checked against their form ----------------------------------------------------------
+
 
 def _prompts(tmp_path: Path, template: str) -> Settings:
     folder = tmp_path / "prompts" / "drafting"

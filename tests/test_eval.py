@@ -36,8 +36,9 @@ def test_malformed_lines_are_reported_with_their_number(tmp_path):
 
 
 def _r(expected, retrieved, cited, abstained=False, answerable=True, acceptable=()):
-    return ItemResult("x", "c", answerable, tuple(expected), tuple(acceptable), tuple(retrieved), tuple(cited),
-                      abstained, 10.0)
+    return ItemResult(
+        "x", "c", answerable, tuple(expected), tuple(acceptable), tuple(retrieved), tuple(cited), abstained, 10.0
+    )
 
 
 def test_metrics_arithmetic():
@@ -59,7 +60,7 @@ def test_metrics_arithmetic():
 
 
 def test_key_fact_judge_separates_right_from_wrong_answers(full_runtime):
-    right = fact_scores(full_runtime.embedder, ["at least 60 days"], "Preservation lasts for at least 60 days, so the request can follow.")
+    right = fact_scores(full_runtime.embedder, ["at least 60 days"], "Preservation lasts at least 60 days.")
     wrong = fact_scores(full_runtime.embedder, ["at least 60 days"], "Joint investigative bodies may be set up.")
     assert right[0] >= 0.6 > wrong[0]
 

@@ -25,6 +25,7 @@ from ingest_fixtures import (
 )
 from pypdf import PdfReader, PdfWriter
 
+from assistant.chunking import build_passages
 from assistant.errors import IngestError, InvalidInput
 from assistant.ingest import ingest_file
 from assistant.knowledge import load_knowledge, load_map
@@ -174,12 +175,17 @@ def test_already_ingested_needs_replace(folder, settings, stored) -> None:
     assert ingest_file(folder / "good.pdf", settings, replace=True).stored_path
 
 
-def test_second_language_is_refused_while_passage_ids_would_clash(doc, folder, settings, stored, tmp_path) -> None:
+def test_second_language_is_stored_beside_the_first_with_distinct_passage_ids(
+    doc, folder, settings, stored, tmp_path
+) -> None:
     french = tmp_path / "fr.docx"
     render_docx(in_language(doc, "fr"), french)
-    with pytest.raises(IngestError, match="one official language at a time"):
-        ingest_file(french, settings, lang="fr")
-    assert not (settings.official_dir / "fr.json").exists() and _unchanged(settings, stored)
+    report = ingest_file(french, settings, lang="fr")
+    assert report.stored_path and (settings.official_dir / "fr.json").exists()
+    assert (settings.official_dir / "en.json").read_bytes() == stored
+    official = load_official(settings)
+    ids = [p.id for p in build_passages(official, (), settings.chunking.max_chars)]
+    assert len(ids) == len(set(ids)) and {i.split(":")[0] for i in ids} == {"official-en", "official-fr"}
 
 
 @pytest.mark.parametrize(

@@ -83,16 +83,18 @@ def draft_markdown(request_type: str, case: Case, settings: Settings | None = No
     return result.markdown, result.report
 
 
-def write_markdown(request_type: str, case: Case, path: Path | str, force: bool = False,
-                   settings: Settings | None = None) -> CheckReport:
+def write_markdown(
+    request_type: str, case: Case, path: Path | str, force: bool = False, settings: Settings | None = None
+) -> CheckReport:
     """Write the draft as Markdown to `path` (atomically; an existing file only with force)."""
     result = draft(request_type, case, settings)
     export.write_markdown(result, Path(path), force)
     return result.report
 
 
-def write_docx(request_type: str, case: Case, path: Path | str, force: bool = False,
-               settings: Settings | None = None) -> CheckReport:
+def write_docx(
+    request_type: str, case: Case, path: Path | str, force: bool = False, settings: Settings | None = None
+) -> CheckReport:
     """Write the draft as a Word document to `path` (atomically; an existing file only with force)."""
     result = draft(request_type, case, settings)
     export.write_docx(result, Path(path), force)

@@ -101,14 +101,16 @@ def check_case(form: FormSpec, case: BaseModel, today: dt.date | None = None) ->
         if not is_present(value):
             if spec.required:
                 message = f"{spec.label} is missing ({spec.basis.label})"
-                items.append(CheckItem(field=spec.name, label=spec.label, problem="missing", message=message,
-                                       basis=spec.basis))
+                items.append(
+                    CheckItem(field=spec.name, label=spec.label, problem="missing", message=message, basis=spec.basis)
+                )
             continue
         present += spec.required
         weakness = _weakness(spec, value, case, today)
         if weakness:
-            items.append(CheckItem(field=spec.name, label=spec.label, problem="weak", message=weakness,
-                                   basis=spec.basis))
+            items.append(
+                CheckItem(field=spec.name, label=spec.label, problem="weak", message=weakness, basis=spec.basis)
+            )
     return CheckReport(
         type=form.type,
         title=form.title,

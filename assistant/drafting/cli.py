@@ -42,8 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--case", metavar="FILE", help="the case file (YAML)")
     p.add_argument("--check", action="store_true", help="report missing and weak elements; exit 3 if incomplete")
     p.add_argument("--json", action="store_true", help="with --check: print the report as JSON")
-    p.add_argument("--format", choices=("md", "docx"), help="output format (default: docx if --out ends in "
-                   ".docx, else md)")
+    p.add_argument(
+        "--format", choices=("md", "docx"), help="output format (default: docx if --out ends in .docx, else md)"
+    )
     p.add_argument("--out", metavar="PATH", help="write the draft here (default: Markdown on stdout)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(handler=cmd_draft)

@@ -64,13 +64,15 @@ def annex_articles(form: FormSpec, settings: Settings) -> list[AnnexArticle]:
         elements = [f.label for f in form.fields if number in f.basis.articles]
         if number in form.legal_basis.articles:
             elements.insert(0, "Legal basis")
-        out.append(AnnexArticle(
-            number=number,
-            title=titles[number].title,
-            source=article.source if article else "none",
-            lines=_text_lines(article) if article else (),
-            elements=tuple(elements),
-        ))
+        out.append(
+            AnnexArticle(
+                number=number,
+                title=titles[number].title,
+                source=article.source if article else "none",
+                lines=_text_lines(article) if article else (),
+                elements=tuple(elements),
+            )
+        )
     return out
 
 
@@ -85,7 +87,8 @@ def annex_practices(form: FormSpec) -> list[AnnexPractice]:
 
 def render_annex(form: FormSpec, settings: Settings) -> str:
     """The annex as Markdown, from `prompts/drafting/_annex.md.j2`."""
-    template = load_template(settings.prompts_dir / "drafting", "_annex.md.j2", {"articles", "practices"},
-                             {"articles", "practices"})
+    template = load_template(
+        settings.prompts_dir / "drafting", "_annex.md.j2", {"articles", "practices"}, {"articles", "practices"}
+    )
     text = template.render(articles=annex_articles(form, settings), practices=annex_practices(form))
     return text.strip() + "\n"

@@ -24,8 +24,20 @@ from assistant.errors import KnowledgeError
 
 SECTION = re.compile(r"^## (?!#)", re.M)
 BLANK_RUNS = re.compile(r"\n{3,}")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class Draft(BaseModel):
@@ -123,8 +135,9 @@ def number_sections(markdown: str) -> str:
 def render_body(form: FormSpec, case: BaseModel, prompts_dir: Path) -> str:
     """The request itself, sections numbered, without the annex."""
     names = {f.name for f in form.fields}
-    template = load_template(prompts_dir / "drafting", f"{form.type}.md.j2", names | {"form"},
-                             {f.name for f in form.required})
+    template = load_template(
+        prompts_dir / "drafting", f"{form.type}.md.j2", names | {"form"}, {f.name for f in form.required}
+    )
     values = {f.name: FieldValue(f, getattr(case, f.name)) for f in form.fields}
     try:
         text = template.render(form=form, **values)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
-
 from assistant.errors import IngestError, InvalidInput
 from assistant.ingest.clean import clean
 from assistant.ingest.detect import FORMAT_NAMES, Format, detect_format
@@ -18,7 +16,7 @@ from assistant.ingest.parse import Language, RawArticle, get_language, parse
 from assistant.ingest.report import IngestReport
 from assistant.ingest.validate import Validation, validate
 from assistant.knowledge import ARTICLE_COUNT, MapEntry, load_map
-from assistant.official import official_files, save_official
+from assistant.official import save_official
 from assistant.records import Article
 from assistant.settings import Settings
 
@@ -62,7 +60,6 @@ def ingest_file(
     if not check.ok and (not force or not check.found):
         return report.model_copy(update={"message": _refusal(check, raw, language, len(lines), force)})
     articles = _records(raw, article_map, path.name)
-    _check_other_languages(settings, lang, articles)
     stored = save_official(settings, lang, articles)
     done = "Stored" if check.ok else "Stored anyway (--force), with the problems above"
     return report.model_copy(
@@ -133,23 +130,3 @@ def _records(raw: list[RawArticle], article_map: dict[int, MapEntry], source: st
             )
         )
     return out
-
-
-def _check_other_languages(settings: Settings, lang: str, articles: list[Article]) -> None:
-    """Refuse a second language whose passages the index could not hold beside the first."""
-    from assistant.chunking import build_passages
-
-    adapter = TypeAdapter(list[Article])
-    for other in official_files(settings):
-        if other.stem == lang:
-            continue
-        try:
-            stored = adapter.validate_json(other.read_bytes())
-        except (ValidationError, ValueError, OSError):
-            continue  # a damaged file is reported when the index loads it, with how to fix it
-        ids = [p.id for p in build_passages([*stored, *articles], (), settings.chunking.max_chars)]
-        if len(ids) != len(set(ids)):
-            raise IngestError(
-                f"The official text in '{other.stem}' is already stored, and the index holds one official language "
-                f"at a time for now (their passages would share ids). Delete {other} to switch to '{lang}'."
-            )
