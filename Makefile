@@ -9,6 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
+export HF_HUB_DISABLE_TELEMETRY := 1
 
 .PHONY: setup run test lint eval bench index browser clean
 

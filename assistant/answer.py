@@ -157,7 +157,9 @@ class Answerer:
             articles.append(runner_up)
         chosen: list[Passage] = []
         for number in articles:
-            own = sorted((p for p in passages if p.article == number), key=lambda p: -sims[p.id])
+            # Where the authentic text has been ingested, quote it rather than our restatement.
+            own = [p for p in passages if p.article == number]
+            own = sorted([p for p in own if p.source == "official"] or own, key=lambda p: -sims[p.id])
             floor = best_of[number] * self.settings.min_relative
             body = [p for p in own if p.kind != "summary" and sims[p.id] >= floor]
             quota = self.settings.max_passages if number == lead_article else 1
