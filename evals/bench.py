@@ -20,16 +20,21 @@ from assistant.settings import PROJECT_ROOT, Settings, get_settings
 
 ROUNDS = 2  # every question of gold + dev (229) twice: well over the 200 queries asked for
 
-COLD_OURS = """
+# VmHWM is this process's own peak; getrusage's ru_maxrss would carry over the forking parent's peak.
+PEAK = """
+def PEAK_KB():
+    return next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM"))
+"""
+COLD_OURS = PEAK + """
 import time; t = time.perf_counter()
 from assistant.answer import Answerer
 from assistant.runtime import load_runtime
 from assistant.settings import get_settings
 s = get_settings(); rt = load_runtime(s, ensure=False)
 Answerer(rt.retriever, s.answer).answer("What must a preservation request contain?")
-import resource; print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(time.perf_counter() - t, PEAK_KB())
 """
-COLD_BASELINE = """
+COLD_BASELINE = PEAK + """
 import time; t = time.perf_counter()
 from assistant.embeddings import get_embedder
 from assistant.knowledge import load_knowledge
@@ -37,7 +42,7 @@ from assistant.settings import get_settings
 from evals.baseline import NaiveRAG
 rag = NaiveRAG(load_knowledge(get_settings().knowledge_dir), get_embedder())
 rag.run("What must a preservation request contain?")
-import resource; print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(time.perf_counter() - t, PEAK_KB())
 """
 
 

@@ -17,16 +17,28 @@ def sentences(text: str) -> list[str]:
     return [s.strip(" -*_") for s in SENTENCE.split(text) if len(s.strip(" -*_")) > 3]
 
 
-def fact_scores(embedder: Embedder, facts: list[str], answer: str) -> list[float]:
-    """For each fact, the cosine similarity of the answer sentence closest to it (0 when no sentence)."""
-    parts = sentences(answer)
-    if not facts:
-        return []
-    if not parts:
-        return [0.0] * len(facts)
-    f = embedder.encode(facts)
-    s = embedder.encode(parts)
-    return [float(x) for x in (f @ s.T).max(axis=1)]
+class Judge:
+    """Scores facts against answers, remembering sentence vectors: answers quote the same passages (and the
+    baseline the same chunks) again and again, so most sentences need embedding only once per run."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if new:
+            self._vectors.update(zip(new, self.embedder.encode(new), strict=True))
+        return np.stack([self._vectors[t] for t in texts])
+
+    def scores(self, facts: list[str], answer: str) -> list[float]:
+        """For each fact, the cosine similarity of the answer sentence closest to it (0 when no sentence)."""
+        parts = sentences(answer)
+        if not facts:
+            return []
+        if not parts:
+            return [0.0] * len(facts)
+        return [float(x) for x in (self._encode(facts) @ self._encode(parts).T).max(axis=1)]
 
 
 def validate_judge(scores_true: list[float], scores_shuffled: list[float], threshold: float = THRESHOLD) -> dict:

@@ -14,12 +14,12 @@ from assistant.answer import Answerer
 from assistant.runtime import Runtime
 from evals.baseline import NaiveRAG
 from evals.dataset import EvalItem
-from evals.judge import fact_scores, validate_judge
+from evals.judge import Judge, validate_judge
 from evals.metrics import ItemResult, by_category, compute
 from evals.report import write_chart, write_report
 
 
-def _result(rt: Runtime, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str):
+def _result(judge: Judge, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str):
     return ItemResult(
         id=item.id,
         category=item.category,
@@ -30,33 +30,35 @@ def _result(rt: Runtime, item: EvalItem, retrieved, cited, abstained: bool, late
         cited=tuple(cited),
         abstained=abstained,
         latency_ms=round(latency_ms, 2),
-        fact_scores=tuple(fact_scores(rt.embedder, item.key_facts, text)) if item.answerable else (),
+        fact_scores=tuple(judge.scores(item.key_facts, text)) if item.answerable else (),
         answer=text,
     )
 
 
-def run_ours(answerer: Answerer, rt: Runtime, items: list[EvalItem], progress: bool) -> list[ItemResult]:
+def run_ours(answerer: Answerer, judge: Judge, items: list[EvalItem], progress: bool) -> list[ItemResult]:
     out = []
     for item in tqdm(items, desc="ours", disable=not progress, unit="q"):
+        answerer.retriever.embedder.clear_cache()  # time each question as a new one, embedding included
         start = time.perf_counter()
         answer = answerer.answer(item.question)
         latency = (time.perf_counter() - start) * 1000
         retrieved = dict.fromkeys(p.article for p in answer.passages if p.article is not None)
         cited = dict.fromkeys(c.article for c in answer.citations)
-        out.append(_result(rt, item, retrieved, cited, answer.abstained, latency, answer.text))
+        out.append(_result(judge, item, retrieved, cited, answer.abstained, latency, answer.text))
     return out
 
 
-def run_baseline(baseline: NaiveRAG, rt: Runtime, items: list[EvalItem], progress: bool) -> list[ItemResult]:
+def run_baseline(baseline: NaiveRAG, judge: Judge, items: list[EvalItem], progress: bool) -> list[ItemResult]:
     out = []
     for item in tqdm(items, desc="baseline", disable=not progress, unit="q"):
+        baseline.embedder.clear_cache()
         r = baseline.run(item.question)
         # The naive pipeline never abstains: its "answer" is always the retrieved chunks.
-        out.append(_result(rt, item, r.articles, r.cited, False, r.latency_ms, r.text))
+        out.append(_result(judge, item, r.articles, r.cited, False, r.latency_ms, r.text))
     return out
 
 
-def judge_check(rt: Runtime, items: list[EvalItem], results: list[ItemResult]) -> dict:
+def judge_check(judge: Judge, items: list[EvalItem], results: list[ItemResult]) -> dict:
     """Score each item's key facts against another item's answer: the judge must say 'absent' far more."""
     answered = [(i, r) for i, r in zip(items, results, strict=True) if i.answerable and not r.abstained]
     if len(answered) < 2:
@@ -69,18 +71,19 @@ def judge_check(rt: Runtime, items: list[EvalItem], results: list[ItemResult]) -
         if other.id == result.id:
             continue
         true_scores += list(result.fact_scores)
-        shuffled += fact_scores(rt.embedder, item.key_facts, other.answer)
+        shuffled += judge.scores(item.key_facts, other.answer)
     return validate_judge(true_scores, shuffled)
 
 
 def evaluate(rt: Runtime, answerer: Answerer, items: list[EvalItem], out_dir: Path, progress: bool = True) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
-    ours = run_ours(answerer, rt, items, progress)
+    judge = Judge(rt.embedder)
+    ours = run_ours(answerer, judge, items, progress)
     baseline = NaiveRAG(rt.knowledge, rt.embedder)
-    theirs = run_baseline(baseline, rt, items, progress)
+    theirs = run_baseline(baseline, judge, items, progress)
     metrics = compute(ours)
     metrics["by_category"] = by_category(ours)
-    metrics["judge_validation"] = judge_check(rt, items, ours)
+    metrics["judge_validation"] = judge_check(judge, items, ours)
     metrics["backend"] = answerer.llm.name if answerer.llm else "extractive"
     metrics["baseline"] = compute(theirs) | {"by_category": by_category(theirs)}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")

@@ -10,7 +10,7 @@ from assistant.answer import Answerer
 from assistant.errors import InvalidInput
 from assistant.settings import PROJECT_ROOT, AnswerSettings
 from evals.dataset import load_dataset
-from evals.judge import fact_scores
+from evals.judge import Judge
 from evals.metrics import ItemResult, compute
 from evals.runner import evaluate
 
@@ -60,8 +60,9 @@ def test_metrics_arithmetic():
 
 
 def test_key_fact_judge_separates_right_from_wrong_answers(full_runtime):
-    right = fact_scores(full_runtime.embedder, ["at least 60 days"], "Preservation lasts at least 60 days.")
-    wrong = fact_scores(full_runtime.embedder, ["at least 60 days"], "Joint investigative bodies may be set up.")
+    judge = Judge(full_runtime.embedder)
+    right = judge.scores(["at least 60 days"], "Preservation lasts at least 60 days.")
+    wrong = judge.scores(["at least 60 days"], "Joint investigative bodies may be set up.")
     assert right[0] >= 0.6 > wrong[0]
 
 
