@@ -82,6 +82,24 @@ def test_practitioner_words_reach_the_right_articles(kb):
     assert "jit" in topics[48]
 
 
+MENTION = re.compile(r"\b(?:arts?\.|articles?)\s*(\d{1,2})\((\d{1,2})\)", re.I)
+OTHER_TREATY = re.compile(r"(Budapest|UNTOC|UNCAC|Protocol|Lanzarote|Malabo|parent)[^.;]{0,25}$", re.I)
+
+
+def test_every_paragraph_citation_in_the_texts_is_an_established_paragraph(kb):
+    """'art. 40(15)' anywhere in the knowledge is a wrong number waiting to be copied into a request."""
+    established = {a.number: {p.number.split("(")[0] for p in a.paragraphs if p.number} for a in kb.articles}
+    wrong = []
+    for path in sorted([*(KNOWLEDGE / "convention").glob("*.md"), *(KNOWLEDGE / "guidance").glob("*.md")]):
+        text = path.read_text(encoding="utf-8")
+        for m in MENTION.finditer(text):
+            if OTHER_TREATY.search(text[max(0, m.start() - 40) : m.start()]):
+                continue  # the parent treaty's own numbering, e.g. "Budapest art. 29(2)"
+            if m.group(2) not in established[int(m.group(1))]:
+                wrong.append(f"{path.name}: {m.group(0)}")
+    assert wrong == []
+
+
 # -- malformed files ---------------------------------------------------------------------------------------
 
 GOOD = (
