@@ -25,7 +25,9 @@ PEAK = """
 def PEAK_KB():
     return next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM"))
 """
-COLD_OURS = PEAK + """
+COLD_OURS = (
+    PEAK
+    + """
 import time; t = time.perf_counter()
 from assistant.answer import Answerer
 from assistant.runtime import load_runtime
@@ -34,7 +36,10 @@ s = get_settings(); rt = load_runtime(s, ensure=False)
 Answerer(rt.retriever, s.answer).answer("What must a preservation request contain?")
 print(time.perf_counter() - t, PEAK_KB())
 """
-COLD_BASELINE = PEAK + """
+)
+COLD_BASELINE = (
+    PEAK
+    + """
 import time; t = time.perf_counter()
 from assistant.embeddings import get_embedder
 from assistant.knowledge import load_knowledge
@@ -44,6 +49,7 @@ rag = NaiveRAG(load_knowledge(get_settings().knowledge_dir), get_embedder())
 rag.run("What must a preservation request contain?")
 print(time.perf_counter() - t, PEAK_KB())
 """
+)
 
 
 def _questions() -> list[str]:
