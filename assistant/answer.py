@@ -164,7 +164,7 @@ class Answerer:
             body = [p for p in own if p.kind != "summary" and sims[p.id] >= floor]
             quota = self.settings.max_passages if number == lead_article else 1
             chosen += (body or own)[:quota]
-        summary = next((p for p in passages if p.article == lead_article and p.kind == "summary"), None)
+        summary = self.retriever.summary(lead_article)
         gist = _first_sentence(summary.text) if summary else ""
         lines = [
             f"**Art. {lead_article} ({self.retriever.titles.get(lead_article, '')})** governs this. {gist} "

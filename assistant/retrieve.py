@@ -81,6 +81,12 @@ class HybridRetriever:
             tuple(dict.fromkeys(ours)), tuple(missing), tuple(translated), tuple(unmatched), tuple(refs)
         )
 
+    def summary(self, article: int) -> Passage | None:
+        """The article's summary card (official text has none; the restatement's is used)."""
+        return next(
+            (self.passages[i] for i in self._by_article.get(article, []) if self.passages[i].kind == "summary"), None
+        )
+
     def position(self, passage: Passage) -> int:
         """Where the passage stands in the knowledge base: its article's reading order."""
         return self._row[passage.id]
