@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant import __version__
 from assistant.errors import AssistantError, InvalidInput
+from assistant.knowledge import ROMAN
 from assistant.records import Article, Passage
 from assistant.settings import Settings, get_settings
 
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = get_settings()
         if getattr(args, "k", 0) is None:
             args.k = settings.retrieval.k
-        if getattr(args, "chapter", None) and args.chapter.upper() not in _ROMAN:
+        if getattr(args, "chapter", None) and args.chapter.upper() not in ROMAN:
             raise InvalidInput(f"--chapter must be a Roman numeral from I to IX, got {args.chapter!r}.")
         return args.handler(args, settings)
     except AssistantError as exc:
@@ -252,5 +253,3 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         raise
 
-
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
