@@ -252,4 +252,3 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: invalid UNCC_* setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
             return 2
         raise
-
