@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from assistant.citations import to_citations, verify
 from assistant.errors import InvalidInput, LLMError
+from assistant.knowledge import ARTICLE_COUNT
 from assistant.prompts import abstain_sentence, decline_sentence, matches
 from assistant.records import Answer, Passage
-from assistant.retrieve import ARTICLE_COUNT, HybridRetriever, ResolvedReferences
+from assistant.retrieve import HybridRetriever, ResolvedReferences
 from assistant.settings import AnswerSettings
 from assistant.text import clean_query, without_self_reference
 

@@ -29,10 +29,10 @@ def answer_json(answer: Answer) -> dict:
 def make_answerer(settings: Settings, llm_name: str | None = None, runtime=None):
     """The answerer for these settings; an unusable LLM choice falls back to extractive with a warning."""
     from assistant.answer import Answerer
-    from assistant.cli import _runtime
+    from assistant.cli import load_cli_runtime
     from assistant.llm import make_backend
 
-    rt = runtime or _runtime(settings)
+    rt = runtime or load_cli_runtime(settings)
     try:
         llm = make_backend(settings.llm, llm_name)
     except LLMError as exc:

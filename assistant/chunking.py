@@ -50,7 +50,13 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
     prefix = f"{source}:{article.number}"
     if article.summary:
         topics = f" Also known as: {', '.join(article.topics)}." if article.topics else ""
-        yield Passage(id=f"{prefix}:summary", text=article.summary + topics, kind="summary", heading="Summary", **base)
+        yield Passage(
+            id=f"{prefix}:summary",
+            text=" ".join(article.summary.split()) + topics,
+            kind="summary",
+            heading="Summary",
+            **base,
+        )
     for p_index, para in enumerate(article.paragraphs):
         for c_index, piece in enumerate(split_text(para.text, max_chars)):
             yield Passage(

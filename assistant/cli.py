@@ -39,7 +39,8 @@ def _article_number(value: str) -> int:
     return n
 
 
-def _runtime(settings: Settings):
+def load_cli_runtime(settings: Settings):
+    """The runtime for a command, saying on stderr when the index had to be (re)built."""
     from assistant.runtime import load_runtime  # heavy imports only for commands that need the model
 
     rt = load_runtime(settings, progress=sys.stderr.isatty())
@@ -88,7 +89,7 @@ def _print_passages(passages: list[Passage]) -> None:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    rt = _runtime(settings)
+    rt = load_cli_runtime(settings)
     if args.batch:
         from assistant.batch import read_batch
 

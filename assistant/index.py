@@ -178,7 +178,7 @@ def _swap_in(home: Path, target: Path) -> None:
     tmp_link = home / f"index.new-{os.getpid()}"
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(target.relative_to(home))
-    if link.exists() and not link.is_symlink():  # an index directory from elsewhere: move it aside first
+    if link.exists() and not link.is_symlink():  # a plain directory (not ours) cannot be replaced atomically
         shutil.rmtree(link)
     os.replace(tmp_link, link)  # atomic on POSIX: readers see the old build or the new, never half of one
     for old in (home / "index-builds").iterdir():
@@ -201,7 +201,8 @@ def _build_lock(home: Path) -> Iterator[None]:
 class EnsureResult:
     manifest: Manifest
     action: str  # "up to date" | "built" | "rebuilt"
-    reason: str = ""
+    reason: str
+    index: LoadedIndex  # opened once here, so callers do not read it from disk a second time
 
 
 def ensure_index(settings: Settings, *, rebuild: bool = False, progress: bool = False) -> EnsureResult:
@@ -211,13 +212,14 @@ def ensure_index(settings: Settings, *, rebuild: bool = False, progress: bool = 
         if not rebuild:
             try:
                 manifest = read_manifest(settings.index_dir)
-                open_index(settings)
                 if manifest.schema_version == SCHEMA and manifest.fingerprint == fingerprint(settings):
-                    return EnsureResult(manifest, "up to date")
+                    return EnsureResult(manifest, "up to date", "", open_index(settings))
                 reason = "the knowledge files, official text or model changed"
             except IndexMissing:
-                return EnsureResult(build_index(settings, progress=progress), "built", "no index yet")
+                manifest = build_index(settings, progress=progress)
+                return EnsureResult(manifest, "built", "no index yet", open_index(settings))
             except IndexCorrupt as exc:
                 reason = f"the old index was damaged: {exc}"
                 log.warning("%s Rebuilding.", exc)
-        return EnsureResult(build_index(settings, progress=progress), "rebuilt", reason)
+        manifest = build_index(settings, progress=progress)
+        return EnsureResult(manifest, "rebuilt", reason, open_index(settings))

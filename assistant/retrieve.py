@@ -4,7 +4,7 @@ then grouped by article so a result lists articles, best passage first."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -12,13 +12,13 @@ from rank_bm25 import BM25Okapi
 
 from assistant.embeddings import Embedder
 from assistant.index import LoadedIndex
+from assistant.knowledge import ARTICLE_COUNT
 from assistant.prompts import matches
 from assistant.records import Passage
 from assistant.refs import Reference, find_references, mirror_map
 from assistant.settings import RetrievalSettings
 from assistant.text import clean_query, tokens, without_self_reference
 
-ARTICLE_COUNT = 68
 GUIDANCE_PER_RESULT = 2
 
 
@@ -36,7 +36,7 @@ class ResolvedReferences:
     nonexistent: tuple[int, ...] = ()  # numbers above 68 cited as this convention's
     translated: tuple[tuple[Reference, tuple[int, ...]], ...] = ()  # other-treaty ref -> our articles
     unmatched: tuple[Reference, ...] = ()  # other-treaty refs with no counterpart here
-    raw: tuple[Reference, ...] = field(default=())
+    raw: tuple[Reference, ...] = ()  # every reference found, whatever its treaty
 
 
 class HybridRetriever:

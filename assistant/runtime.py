@@ -25,7 +25,7 @@ def load_runtime(settings: Settings, *, ensure: bool = True, progress: bool = Fa
     """Open the index (building it first if missing, stale or damaged, when `ensure`) and the model."""
     ensured = ensure_index(settings, progress=progress) if ensure else None
     knowledge = load_knowledge(settings.knowledge_dir)
-    index = open_index(settings)
+    index = ensured.index if ensured else open_index(settings)
     embedder = get_embedder(settings.model_path)
     retriever = make_retriever(index, embedder, settings.retrieval, knowledge.articles)
     return Runtime(settings, knowledge, index, embedder, retriever, ensured)

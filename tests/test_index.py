@@ -15,6 +15,7 @@ def test_build_then_up_to_date_then_rebuild_on_change(tiny_settings, tiny_knowle
     assert first.action == "built"
     index = open_index(tiny_settings)
     assert index.manifest.count == len(index.passages) == index.vectors.shape[0] > 0
+    assert first.index.manifest == first.manifest  # the caller gets the opened index, not a second read
     assert ensure_index(tiny_settings).action == "up to date"
 
     path = tiny_knowledge / "convention" / "article-07.md"
