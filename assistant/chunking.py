@@ -38,7 +38,8 @@ def _split(text: str, max_chars: int) -> list[str]:
 
 
 def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
-    """The summary card (title, plain words, summary), each paragraph, and the practice notes."""
+    """The summary card (title, plain words, summary), each paragraph, the practice notes, and the question
+    hints (retrieval only)."""
     base = {
         "source": article.source,
         "article": article.number,
@@ -70,6 +71,8 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
     if article.practice_notes:
         for c_index, piece in enumerate(split_text(article.practice_notes, max_chars)):
             yield Passage(id=f"{prefix}:notes:{c_index}", text=piece, kind="notes", heading="Practice notes", **base)
+    for q_index, question in enumerate(article.questions):
+        yield Passage(id=f"{prefix}:q{q_index}", text=question, kind="question", heading="Questions", **base)
 
 
 def guidance_passages(note: GuidanceNote, max_chars: int) -> Iterator[Passage]:
@@ -79,6 +82,16 @@ def guidance_passages(note: GuidanceNote, max_chars: int) -> Iterator[Passage]:
                 id=f"guidance:{note.slug}:{s_index}:{c_index}",
                 text=piece,
                 kind=note.kind,
+                source="guidance",
+                heading=section.heading,
+                title=note.title,
+                articles=note.articles,
+            )
+        for q_index, question in enumerate(section.questions):
+            yield Passage(
+                id=f"guidance:{note.slug}:{s_index}:q{q_index}",
+                text=question,
+                kind="question",
                 source="guidance",
                 heading=section.heading,
                 title=note.title,

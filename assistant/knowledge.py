@@ -17,6 +17,7 @@ ARTICLE_COUNT = 68
 ARTICLE_FILE = re.compile(r"^article-(\d{2})\.md$")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2})(\([a-z]{1,4}\))?$")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+ARTICLE_NUMBER = re.compile(r"\b(art(icle)?s?\.?|§)\s*\d", re.I)
 OFFICIAL_CLAIMS = re.compile(r"\b(this is the (official|authentic) text|verbatim text of the convention)\b", re.I)
 
 
@@ -131,12 +132,14 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
     if OFFICIAL_CLAIMS.search(body):
         raise KnowledgeError(f"{path}: claims to be the official text; the files are our restatement.")
 
-    summary, notes, paragraphs = "", "", []
-    for heading, section, _ in _sections(body, "##"):
+    summary, notes, paragraphs, questions = "", "", [], ()
+    for heading, section, line in _sections(body, "##"):
         if heading.lower() == "summary":
             summary = _strip_comments(section.split("\n### ")[0])
         elif heading.lower().startswith("practice notes"):
             notes = _strip_comments(section)
+        elif heading.lower() == "questions":
+            questions = _questions(path, body_line + line, _strip_comments(section))
     for heading, section, line in _sections(body, "###"):
         section = _strip_comments(section.split("\n## ")[0])
         if not section:
@@ -159,8 +162,34 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
         summary=summary,
         paragraphs=tuple(paragraphs),
         practice_notes=notes,
+        questions=questions,
         source="restatement",
         path=str(path),
+    )
+
+
+def _questions(path: Path, line: int, section: str) -> tuple[str, ...]:
+    """Question-hint bullets ('## Questions' of an article, '### Questions' of a guidance section). They must
+    not name article numbers: a question hint that says
+    "article 42" would pull every question mentioning that number towards this file."""
+    found = []
+    for item in section.splitlines():
+        text = " ".join(item.strip().removeprefix("- ").split())
+        if not text:
+            continue
+        if not item.lstrip().startswith("- ") or not text.endswith("?"):
+            raise KnowledgeError(f"{path}:{line}: Questions take one '- question?' bullet per line, got {text!r}.")
+        if ARTICLE_NUMBER.search(text):
+            raise KnowledgeError(f"{path}:{line}: a question hint must not name an article number: {text!r}.")
+        found.append(text)
+    return tuple(found)
+
+
+def _guidance_section(path: Path, line: int, heading: str, text: str) -> GuidanceSection:
+    """A '## ' section of a guidance note; a '### Questions' list at its end holds its question hints."""
+    statement, _, hints = text.partition("### Questions")
+    return GuidanceSection(
+        heading=heading, text=statement.strip(), questions=_questions(path, line, hints) if hints else ()
     )
 
 
@@ -172,7 +201,9 @@ def parse_guidance(path: Path, text: str) -> GuidanceNote:
     if not articles:
         raise KnowledgeError(f"{path}: a guidance note must name at least one article in 'articles'.")
     sections = tuple(
-        GuidanceSection(heading=h, text=_strip_comments(t)) for h, t, _ in _sections(body, "##") if _strip_comments(t)
+        _guidance_section(path, body_line + line, heading, _strip_comments(text))
+        for heading, text, line in _sections(body, "##")
+        if _strip_comments(text)
     )
     if not sections:
         raise KnowledgeError(f"{path}:{body_line}: a guidance note needs at least one '## ' section with text.")

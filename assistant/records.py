@@ -7,7 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["restatement", "guidance", "official"]
-PassageKind = Literal["summary", "paragraph", "notes", "guidance", "absence"]
+# "question": a practitioner question an article answers; it helps retrieval find the article and is never
+# shown or cited itself.
+PassageKind = Literal["summary", "paragraph", "notes", "question", "guidance", "absence"]
 
 
 class _Record(BaseModel):
@@ -34,6 +36,7 @@ class Article(_Record):
     summary: str = ""
     paragraphs: tuple[Paragraph, ...] = ()
     practice_notes: str = ""
+    questions: tuple[str, ...] = ()  # retrieval hints, see PassageKind "question"
     source: SourceKind = "restatement"
     path: str = ""
     language: str = "en"  # of an ingested official text; several languages can be indexed side by side
@@ -42,6 +45,7 @@ class Article(_Record):
 class GuidanceSection(_Record):
     heading: str
     text: str
+    questions: tuple[str, ...] = ()  # retrieval hints, see PassageKind "question"
 
 
 class GuidanceNote(_Record):

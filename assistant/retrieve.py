@@ -63,7 +63,17 @@ class HybridRetriever:
         for i, p in enumerate(self.passages):
             self._by_chapter[p.chapter].append(i)
         self._mirrors = mirrors
-        self.absences = tuple(p for p in self.passages if p.kind == "absence")
+        # A guidance section's question hints stand for the section: they point to its first passage.
+        first_of = {p.id.rsplit(":", 1)[0]: i for i, p in enumerate(self.passages) if p.id.endswith(":0")}
+        self._section_row = {
+            i: first_of[p.id.rsplit(":", 1)[0]]
+            for i, p in enumerate(self.passages)
+            if p.article is None and p.kind == "question" and p.id.rsplit(":", 1)[0] in first_of
+        }
+        absence = {i for i, p in enumerate(self.passages) if p.kind == "absence"}
+        self._absence_rows = np.array(
+            sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
+        )
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
 
     def resolve(self, query: str) -> ResolvedReferences:
@@ -83,9 +93,11 @@ class HybridRetriever:
 
     def summary(self, article: int) -> Passage | None:
         """The article's summary card (official text has none; the restatement's is used)."""
-        return next(
-            (self.passages[i] for i in self._by_article.get(article, []) if self.passages[i].kind == "summary"), None
-        )
+        row = self._summary_row(article)
+        return None if row is None else self.passages[row]
+
+    def _summary_row(self, article: int) -> int | None:
+        return next((i for i in self._by_article.get(article, []) if self.passages[i].kind == "summary"), None)
 
     def position(self, passage: Passage) -> int:
         """Where the passage stands in the knowledge base: its article's reading order."""
@@ -93,6 +105,20 @@ class HybridRetriever:
 
     def similarity(self, query_vector: np.ndarray, passage: Passage) -> float:
         return float(self.index.vectors[self._row[passage.id]] @ query_vector)
+
+    def closest(self, query_vector: np.ndarray, articles: list[int]) -> float:
+        """The best similarity of any passage of these articles, question hints included."""
+        rows = [r for a in articles for r in self._by_article.get(a, [])]
+        return float(np.max(self.index.vectors[rows] @ query_vector)) if rows else -1.0
+
+    def absence(self, query_vector: np.ndarray) -> tuple[float, Passage | None]:
+        """The statement of what the convention does not contain that best fits the question (through the
+        statement itself or one of its question hints), and that similarity."""
+        if not len(self._absence_rows):
+            return -1.0, None
+        sims = self.index.vectors[self._absence_rows] @ query_vector
+        row = int(self._absence_rows[int(np.argmax(sims))])
+        return float(np.max(sims)), self.passages[self._section_row.get(row, row)]
 
     def retrieve(
         self, query: str, k: int = 5, *, article: int | None = None, chapter: str | None = None
@@ -151,15 +177,31 @@ class HybridRetriever:
         guidance: list[tuple[float, int]] = []
         for row, score in fused.items():
             p = self.passages[row]
-            (guidance if p.article is None else by_article[p.article]).append((score, row))
-        ranked = sorted(by_article.items(), key=lambda kv: -max(s for s, _ in kv[1]))[:k]
+            if p.article is not None:
+                by_article[p.article].append((score, row))
+            elif p.kind != "question":
+                guidance.append((score, row))
+            elif row in self._section_row:
+                guidance.append((score, self._section_row[row]))
+        # Two passages of an article that both fit the question are stronger evidence than one.
+        depth = self.settings.article_evidence
+        ranked = sorted(by_article.items(), key=lambda kv: -sum(sorted((s for s, _ in kv[1]), reverse=True)[:depth]))
+        ranked = ranked[:k]
         out: list[Passage] = []
-        for _, hits in ranked:
+        for number, hits in ranked:
+            # Question hints vote for their article but are never shown: an article found only through them
+            # is shown by its summary card, at the score they earned.
+            shown = [(s, r) for s, r in hits if self.passages[r].kind != "question"]
+            if not shown and (card := self._summary_row(number)) is not None:
+                shown = [(max(s for s, _ in hits), card)]
             # Official text first within an article when it has been ingested; then by score.
-            hits.sort(key=lambda sr: (self.passages[sr[1]].source != "official", -sr[0]))
-            out += [self.passages[r].with_score(round(s, 6)) for s, r in hits[: self.settings.passages_per_article]]
-        guidance.sort(reverse=True)
-        out += [self.passages[r].with_score(round(s, 6)) for s, r in guidance[:GUIDANCE_PER_RESULT]]
+            shown.sort(key=lambda sr: (self.passages[sr[1]].source != "official", -sr[0]))
+            out += [self.passages[r].with_score(round(s, 6)) for s, r in shown[: self.settings.passages_per_article]]
+        best_guidance: dict[int, float] = {}
+        for score, row in guidance:
+            best_guidance[row] = max(score, best_guidance.get(row, 0.0))
+        top = sorted(best_guidance.items(), key=lambda rs: -rs[1])[:GUIDANCE_PER_RESULT]
+        out += [self.passages[r].with_score(round(s, 6)) for r, s in top]
         return out
 
 

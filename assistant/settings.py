@@ -32,6 +32,11 @@ class RetrievalSettings(_Section):
         description="Added to Chapter V passages when a question is about another State, or to Chapter IV "
         "passages when it is explicitly domestic (a few ranks' worth of fusion score).",
     )
+    article_evidence: int = Field(
+        2,
+        description="An article ranks by the sum of its best this-many passage scores (question hints included); "
+        "2 beat 1, 3 and 5 on evals/dev.jsonl.",
+    )
     passages_per_article: int = Field(3, description="Passages kept per article in a result.")
     max_query_chars: int = Field(2000, description="Longer queries are cut to this many characters.")
 
@@ -53,11 +58,6 @@ class AnswerSettings(_Section):
     )
     max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
     min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
-    second_article_ratio: float = Field(
-        0.99,
-        description="Also cite the runner-up article when its best similarity is this share of the lead's "
-        "(calibrated on evals/dev.jsonl: lower values lost precision without gaining recall).",
-    )
     reference_mismatch: float = Field(
         0.75, description="A named article is set aside when its best similarity is below this share of the best."
     )

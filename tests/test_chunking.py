@@ -8,7 +8,9 @@ def test_no_passage_spans_two_articles_and_ids_are_unique():
     passages = build_passages(kb.articles, kb.guidance, 1200)
     assert len({p.id for p in passages}) == len(passages)
     texts = {
-        a.number: " ".join(" ".join([a.summary, *(p.text for p in a.paragraphs), a.practice_notes]).split())
+        a.number: " ".join(
+            " ".join([a.summary, *(p.text for p in a.paragraphs), a.practice_notes, *a.questions]).split()
+        )
         for a in kb.articles
     }
     for p in passages:
@@ -20,6 +22,9 @@ def test_no_passage_spans_two_articles_and_ids_are_unique():
         assert own in texts[p.article], p.id
         assert p.id.startswith(f"restatement:{p.article}:")
     assert {p.article for p in passages if p.article} == set(range(1, 69))
+    hints = [p for p in passages if p.kind == "question"]
+    assert len(hints) == sum(len(a.questions) for a in kb.articles)
+    assert all(p.text.endswith("?") for p in hints)
 
 
 def test_split_text_splits_bullets_and_long_text():

@@ -119,6 +119,9 @@ GOOD = (
         (GOOD.replace("### 1\nT.\n", ""), "no '### ' paragraph"),
         (GOOD.replace("article: 7\n", ""), "required field 'article'"),
         (GOOD.replace("### 1\nT.\n", "### 1\n\n### 2\nT.\n"), "is empty"),
+        (GOOD + "\n## Questions\n- What does article 7 make a crime?\n", "must not name an article number"),
+        (GOOD + "\n## Questions\nIs hacking a crime?\n", "Questions take one '- question?' bullet"),
+        (GOOD + "\n## Questions\n- Hacking is a crime.\n", "Questions take one '- question?' bullet"),
     ],
 )
 def test_malformed_article_names_file_and_problem(tiny_knowledge: Path, text: str, message: str):
@@ -128,6 +131,14 @@ def test_malformed_article_names_file_and_problem(tiny_knowledge: Path, text: st
         load_knowledge(tiny_knowledge)
     assert "article-07.md" in str(err.value)
     assert message in str(err.value)
+
+
+def test_question_hints_are_read_in_order(tiny_knowledge: Path):
+    path = tiny_knowledge / "convention" / "article-07.md"
+    path.write_text(GOOD + "\n## Questions\n- Is hacking a crime?\n-   Can we prosecute  a password guesser?\n")
+    article = load_knowledge(tiny_knowledge).article(7)
+    assert article.questions == ("Is hacking a crime?", "Can we prosecute a password guesser?")
+    assert "hacking" not in article.practice_notes + article.summary
 
 
 def test_guidance_without_articles_is_rejected(tiny_knowledge: Path):

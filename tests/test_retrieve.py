@@ -81,3 +81,25 @@ def test_huge_other_script_and_extreme_k(full_runtime):
 )
 def test_spot_check_each_form_of_cooperation(full_runtime, question, article):
     assert _articles(full_runtime.retriever.retrieve(question, 5))[0] == article
+
+
+def test_question_hints_find_their_article_but_are_never_shown(tiny_settings, tiny_knowledge):
+    from assistant.runtime import load_runtime
+
+    # Words that appear nowhere in the tiny knowledge base: only the hint can lead to article 7.
+    hint = "May a lighthouse keeper whistle at seagulls?"
+    path = tiny_knowledge / "convention" / "article-07.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n## Questions\n- {hint}\n", encoding="utf-8")
+    retriever = load_runtime(tiny_settings).retriever
+    assert any(p.kind == "question" for p in retriever.passages)
+    hits = retriever.retrieve(hint, 3)
+    assert hits[0].article == 7
+    assert hits[0].kind == "summary"  # shown by its summary card
+    assert all(p.kind != "question" for p in hits)
+
+
+def test_real_knowledge_results_carry_no_question_hints(full_runtime):
+    questions = [p.text for p in full_runtime.retriever.passages if p.kind == "question"][::25]
+    assert questions, "the knowledge base has question hints"
+    for q in questions:
+        assert all(p.kind != "question" for p in full_runtime.retriever.retrieve(q, 5))
