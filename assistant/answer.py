@@ -26,6 +26,14 @@ POLICY_REASONS = {
     "country's own law; the convention only obliges States Parties to establish offences and powers.",
     "other_instrument": "That question is about another legal instrument, whose own text governs it; ask about "
     "the UN convention's provisions on the same subject instead.",
+    "live_status": "The text cannot say who has signed or ratified it, or whether it is in force today: the UN "
+    "Secretary-General, its depositary, keeps that record (UN Treaty Collection, chapter XVIII, entry 16). The "
+    "rules for joining and entry into force are in arts. 64 and 65.",
+    "records": "It does not report court cases, sentences, decisions of meetings or statistics; those are "
+    "matters of record outside the treaty text (courts' and the UN's own publications).",
+    "contact_details": "The text names no authority's telephone numbers or addresses: States notify their "
+    "central authorities and 24/7 points of contact to the UN Secretary-General (arts. 40 and 41); ask your own "
+    "central authority for the current directory.",
 }
 FOLLOW_UP_MAX_WORDS = 14
 NEAREST = 3
@@ -91,7 +99,10 @@ class Answerer:
 
         if refs.nonexistent and not refs.articles:
             n = refs.nonexistent[0]
-            msg = f"{abstain_sentence()} There is no article {n}: the convention has {ARTICLE_COUNT} articles."
+            msg = (
+                f"{abstain_sentence()} There is no article {n}: the convention has {ARTICLE_COUNT} articles, "
+                f"numbered 1 to {ARTICLE_COUNT}."
+            )
             yield self._abstain(text, msg, passages, notes, timings, t0)
             return
         if refs.unmatched and not refs.articles:

@@ -48,8 +48,13 @@ def decline_sentence() -> str:
 
 @cache
 def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Pattern lists by kind; "{place}" in a pattern stands for any name in the `places` lists."""
     data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
-    return {key: tuple(re.compile(p, re.I) for p in patterns) for key, patterns in data.items()}
+    names = sorted({name for country in data.pop("places", []) for name in country}, key=len, reverse=True)
+    place = "(?:" + "|".join(f"(?-i:{re.escape(n)})" if n.isupper() else re.escape(n) for n in names) + ")"
+    return {
+        key: tuple(re.compile(p.replace("{place}", place), re.I) for p in patterns) for key, patterns in data.items()
+    }
 
 
 def matches(kind: str, text: str) -> bool:

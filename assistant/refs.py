@@ -22,6 +22,7 @@ REFERENCE = re.compile(
     r"((?:\s*(?:,|and|&|-|–|to)\s*\d{1,3})*)",
     re.I,
 )
+INSERTED = re.compile(r"\s*(bis|ter|quater|quinquies|sexies)\b", re.I)
 TREATY_BEFORE = 60  # characters before a reference in which a treaty name binds to it
 TREATY_AFTER = 45
 
@@ -32,6 +33,11 @@ class Reference:
     paragraph: str | None
     treaty: str  # "un", "budapest", "untoc" or "uncac"
     span: tuple[int, int]
+    suffix: str = ""  # "bis", "ter"...: an article inserted after adoption, which this convention has none of
+
+    @property
+    def name(self) -> str:
+        return f"{self.number} {self.suffix}".strip()
 
 
 def _treaty_near(text: str, start: int, end: int) -> str:
@@ -54,7 +60,9 @@ def find_references(text: str) -> list[Reference]:
     refs: list[Reference] = []
     for m in REFERENCE.finditer(text):
         treaty = _treaty_near(text, m.start(), m.end())
-        refs.append(Reference(int(m.group(1)), m.group(2), treaty, m.span()))
+        inserted = INSERTED.match(text, m.end())
+        suffix = inserted.group(1).lower() if inserted and not m.group(3) else ""
+        refs.append(Reference(int(m.group(1)), m.group(2), treaty, m.span(), suffix))
         tail = m.group(3) or ""
         numbers = [int(n) for n in re.findall(r"\d{1,3}", tail)]
         if numbers and re.search(r"-|–|to", tail) and len(numbers) == 1 and 0 < numbers[0] - int(m.group(1)) <= 10:

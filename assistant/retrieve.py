@@ -33,7 +33,7 @@ class ResolvedReferences:
     """Article numbers named in a question, translated to this convention's numbering."""
 
     articles: tuple[int, ...] = ()  # this convention's articles to boost
-    nonexistent: tuple[int, ...] = ()  # numbers above 68 cited as this convention's
+    nonexistent: tuple[str, ...] = ()  # "75", "68 bis": articles cited as this convention's that it lacks
     translated: tuple[tuple[Reference, tuple[int, ...]], ...] = ()  # other-treaty ref -> our articles
     unmatched: tuple[Reference, ...] = ()  # other-treaty refs with no counterpart here
     raw: tuple[Reference, ...] = ()  # every reference found, whatever its treaty
@@ -81,7 +81,10 @@ class HybridRetriever:
         ours, missing, translated, unmatched = [], [], [], []
         for ref in refs:
             if ref.treaty == "un":
-                (ours if 1 <= ref.number <= ARTICLE_COUNT else missing).append(ref.number)
+                if 1 <= ref.number <= ARTICLE_COUNT and not ref.suffix:
+                    ours.append(ref.number)
+                else:
+                    missing.append(ref.name)
             elif mapped := self._mirrors.get((ref.treaty, ref.number)):
                 translated.append((ref, tuple(mapped)))
                 ours.extend(mapped)

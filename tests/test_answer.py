@@ -44,6 +44,11 @@ def test_paragraph_is_cited_where_established(answerer):
     ("question", "expected"),
     [
         ("What does article 75 say about drones?", "There is no article 75"),
+        ("What did article 68 bis add about deepfakes?", "There is no article 68 bis"),
+        ("Which countries have ratified the convention so far?", "depositary"),
+        ("What is the telephone number of Kenya's 24/7 point of contact?", "telephone numbers"),
+        ("Name the court cases that have applied the convention.", "court cases"),
+        ("How long does the Brazilian central authority usually take to answer an MLA request?", "own law"),
         ("What is the maximum sentence for hacking under German law?", "own law"),
         ("How do I bake sourdough bread?", abstain_sentence()),
         ("Does the convention oblige providers to retain logs for two years?", "retain"),
@@ -56,6 +61,21 @@ def test_abstains_where_the_convention_does_not_answer(answerer, question, expec
     assert answer.text.startswith(abstain_sentence())
     assert expected in answer.text
     assert answer.citations == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "articles"),
+    [
+        ("How many ratifications are needed before the convention enters into force?", {65}),
+        ("Can the requested State charge us a fee for executing our MLA request?", {40}),
+        # extradite-or-prosecute (37) and the jurisdiction it needs (22)
+        ("Germany refuses to extradite its own national to us. What must it do instead?", {37, 22}),
+    ],
+)
+def test_questions_near_the_policy_patterns_are_still_answered(answerer, question, articles):
+    answer = answerer.answer(question)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].article in articles
 
 
 def test_declines_help_with_crime(answerer):

@@ -23,7 +23,9 @@ def test_no_passage_spans_two_articles_and_ids_are_unique():
         assert p.id.startswith(f"restatement:{p.article}:")
     assert {p.article for p in passages if p.article} == set(range(1, 69))
     hints = [p for p in passages if p.kind == "question"]
-    assert len(hints) == sum(len(a.questions) for a in kb.articles)
+    guidance_hints = sum(len(s.questions) for g in kb.guidance for s in g.sections)
+    assert len(hints) == sum(len(a.questions) for a in kb.articles) + guidance_hints
+    assert guidance_hints, "the 'not in the convention' statements carry question hints"
     assert all(p.text.endswith("?") for p in hints)
 
 
