@@ -109,11 +109,10 @@ class Answerer:
             yield self._abstain(text, abstain_sentence(), passages, notes, timings, t0)
             return
 
-        sims = {p.id: self.retriever.similarity(qvec, p) for p in passages}
         if not any(p.article is not None for p in passages):
             yield self._abstain(text, abstain_sentence(), passages, notes, timings, t0)
             return
-        lead, mismatch = self._lead(passages, sims, refs)
+        lead, mismatch = self._lead(passages, qvec, refs)
         # Question hints count here: a question close to one an article is known to answer is answerable.
         best = self.retriever.closest(qvec, list(dict.fromkeys(p.article for p in passages if p.article)))
         best_absence, absence = self.retriever.absence(qvec)
@@ -131,15 +130,15 @@ class Answerer:
 
         if self.llm is not None:
             try:
-                yield from self._llm_answer(text, passages, sims, notes, timings, t0, stream)
+                yield from self._llm_answer(text, passages, qvec, notes, timings, t0, stream)
                 return
             except LLMError as exc:
                 notes.append(f"{exc} Showing the extractive answer instead.")
         if mismatch:
             notes.append(mismatch)
-        body = self._compose(passages, sims, lead, () if mismatch else refs.articles)
+        body, quoted = self._compose(passages, qvec, lead, () if mismatch else refs.articles)
         timings["compose_ms"] = _ms(t2, time.perf_counter())
-        yield self._final(text, body, passages, notes, timings, "extractive")
+        yield self._final(text, body, _with(passages, quoted), notes, timings, "extractive")
 
     def _with_context(self, text: str, previous: Turn | None) -> str:
         """Resolve a follow-up against the previous turn by naming the article it was about in the query."""
@@ -153,49 +152,46 @@ class Answerer:
     # -- composition -----------------------------------------------------------------------------------
 
     def _compose(
-        self, passages: list[Passage], sims: dict[str, float], lead_article: int, named: tuple[int, ...] = ()
-    ) -> str:
-        """Lead sentence naming the governing article, then its most relevant paragraphs, each cited.
+        self, passages: list[Passage], qvec, lead_article: int, named: tuple[int, ...] = ()
+    ) -> tuple[str, list[Passage]]:
+        """Lead sentence naming the governing article, then its paragraphs closest to the question, each
+        cited; returns the text and the passages it quotes.
 
-        One article is quoted, plus another only when the question itself names it: on the development set,
-        adding the runner-up article whenever it was nearly as close to the question cost more precision than
-        it gained recall (`python -m evals.calibrate` before 2026-11-29).
+        Paragraphs are chosen from the whole article (their vectors are in the index), not only from the few
+        passages retrieval returned. One article is quoted, plus another only when the question itself names
+        it: on the development set, adding the runner-up article whenever it was nearly as close to the
+        question cost more precision than it gained recall (`python -m evals.calibrate`, 2026-11-29).
         """
-        best_of: dict[int, float] = {}
-        for p in passages:
-            if p.article is not None:
-                best_of[p.article] = max(best_of.get(p.article, -1.0), sims[p.id])
-        articles = [lead_article, *[a for a in named if a != lead_article and a in best_of][:1]]
+        retrieved = {p.article for p in passages if p.article is not None}
+        articles = [lead_article, *[a for a in named if a != lead_article and a in retrieved][:1]]
         chosen: list[Passage] = []
         for number in articles:
-            # Where the authentic text has been ingested, quote it rather than our restatement.
-            own = [p for p in passages if p.article == number]
-            own = sorted([p for p in own if p.source == "official"] or own, key=lambda p: -sims[p.id])
-            floor = best_of[number] * self.settings.min_relative
-            body = [p for p in own if p.kind != "summary" and sims[p.id] >= floor]
+            own = self.retriever.article_passages(number)
+            sims = {p.id: self.retriever.similarity(qvec, p) for p in own}
+            own.sort(key=lambda p: -sims[p.id])
+            floor = sims[own[0].id] * self.settings.min_relative if own else 0.0
             quota = self.settings.max_passages if number == lead_article else 1
-            chosen += (body or own)[:quota]
+            chosen += [p for p in own if sims[p.id] >= floor][:quota]
         summary = self.retriever.summary(lead_article)
         gist = _first_sentence(summary.text) if summary else ""
         lines = [
             f"**Art. {lead_article} ({self.retriever.titles.get(lead_article, '')})** governs this. {gist} "
             f"[Art. {lead_article}]"
         ]
-        chosen = chosen[: self.settings.max_passages + 1]
         chosen.sort(key=lambda p: (articles.index(p.article), self.retriever.position(p)))  # reading order
         lines += [f"- {_quote(p)} [{p.label}]" for p in chosen]
-        return "\n".join(lines)
+        return "\n".join(lines), chosen
 
-    def _lead(self, passages: list[Passage], sims: dict[str, float], refs: ResolvedReferences) -> tuple[int, str]:
+    def _lead(self, passages: list[Passage], qvec, refs: ResolvedReferences) -> tuple[int, str]:
         """The article the answer is about, and a note when the question named a different one."""
-        ranked = [p.article for p in passages if p.article is not None]
-        top = max((p for p in passages if p.article is not None), key=lambda p: sims[p.id]).article
+        ranked = list(dict.fromkeys(p.article for p in passages if p.article is not None))
         if not refs.articles:
             return ranked[0], ""
         named = refs.articles[0]
-        named_best = max((sims[p.id] for p in passages if p.article == named), default=0.0)
-        top_best = max(sims[p.id] for p in passages if p.article == top)
-        if named != top and named_best < top_best * self.settings.reference_mismatch:
+        # Whole articles, question hints included: a named article is set aside only on clear evidence.
+        closeness = {a: self.retriever.closest(qvec, [a]) for a in ranked}
+        top = max(closeness, key=closeness.get)
+        if named != top and closeness.get(named, 0.0) < closeness[top] * self.settings.reference_mismatch:
             return top, (
                 f"You mention art. {named} ({self.retriever.titles.get(named, '')}); the subject of your question "
                 f"is dealt with in art. {top} ({self.retriever.titles.get(top, '')})."
@@ -204,7 +200,7 @@ class Answerer:
 
     # -- LLM path --------------------------------------------------------------------------------------
 
-    def _llm_answer(self, question, passages, sims, notes, timings, t0, stream) -> Iterator[str | Answer]:
+    def _llm_answer(self, question, passages, qvec, notes, timings, t0, stream) -> Iterator[str | Answer]:
         from assistant.llm import build_messages
 
         articles = [p for p in passages if p.article is not None]
@@ -230,8 +226,8 @@ class Answerer:
             notes.append(f"{checked.removed_uncited} sentence(s) removed: they carried no citation.")
         if not checked.text:
             notes.append("The language model gave no verifiable sentence; showing the extractive answer.")
-            body = self._compose(passages, sims, self._lead(passages, sims, ResolvedReferences())[0])
-            yield self._final(question, body, passages, notes, timings, "extractive")
+            body, quoted = self._compose(passages, qvec, self._lead(passages, qvec, ResolvedReferences())[0])
+            yield self._final(question, body, _with(passages, quoted), notes, timings, "extractive")
             return
         yield self._final(question, checked.text, passages, notes, timings, self.llm.name)
 
@@ -283,6 +279,13 @@ def _reference_notes(refs: ResolvedReferences, titles: dict[int, str]) -> list[s
         name = "Budapest Convention" if ref.treaty == "budapest" else ref.treaty.upper()
         notes.append(f"{name} art. {ref.number} has no counterpart in this convention that we know of.")
     return notes
+
+
+def _with(passages: list[Passage], quoted: list[Passage]) -> list[Passage]:
+    """The retrieved passages, then any quoted passage retrieval had not returned, so every citation has its
+    passage to show."""
+    seen = {p.id for p in passages}
+    return passages + [p for p in quoted if p.id not in seen]
 
 
 def _first_sentence(text: str) -> str:

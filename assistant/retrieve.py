@@ -99,6 +99,13 @@ class HybridRetriever:
         row = self._summary_row(article)
         return None if row is None else self.passages[row]
 
+    def article_passages(self, article: int) -> list[Passage]:
+        """The article's quotable passages (paragraphs and practice notes); its official text alone where
+        that has been ingested."""
+        own = [self.passages[i] for i in self._by_article.get(article, [])]
+        own = [p for p in own if p.kind in ("paragraph", "notes")]
+        return [p for p in own if p.source == "official"] or own
+
     def _summary_row(self, article: int) -> int | None:
         return next((i for i in self._by_article.get(article, []) if self.passages[i].kind == "summary"), None)
 
@@ -130,7 +137,7 @@ class HybridRetriever:
         query = clean_query(query, self.settings.max_query_chars)
         k = max(1, min(int(k), self.settings.max_k))
         allowed = self._allowed(article, chapter)
-        fused = self._fuse(without_self_reference(query), allowed, article, chapter)
+        fused = self._fuse(without_self_reference(query), allowed, article, chapter, k)
         side = _side(query)
         if side is not None:
             for row in self._by_chapter.get(side, []):
@@ -151,11 +158,15 @@ class HybridRetriever:
             if (article is None or p.article == article) and (chapter is None or p.chapter == chapter.upper())
         }
 
-    def _fuse(self, query: str, allowed: set[int] | None, article: int | None, chapter: str | None) -> dict[int, float]:
+    def _fuse(
+        self, query: str, allowed: set[int] | None, article: int | None, chapter: str | None, k: int = 5
+    ) -> dict[int, float]:
         s = self.settings
         if allowed is not None and not allowed:
             return {}
-        n = min(s.candidates, len(self.passages) if allowed is None else len(allowed))
+        # Many passages of one article (its paragraphs and hints) can fill a list: widen it as k grows.
+        wanted = s.candidates * -(-k // 5)
+        n = min(wanted, len(self.passages) if allowed is None else len(allowed))
         conditions = [{"article": article}] if article is not None else []
         conditions += [{"chapter": chapter.upper()}] if chapter is not None else []
         where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)

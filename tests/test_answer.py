@@ -49,6 +49,8 @@ def test_paragraph_is_cited_where_established(answerer):
         ("What is the telephone number of Kenya's 24/7 point of contact?", "telephone numbers"),
         ("Name the court cases that have applied the convention.", "court cases"),
         ("How long does the Brazilian central authority usually take to answer an MLA request?", "own law"),
+        # found through a question hint of the statement; the statement, not the hint, is shown
+        ("Does the UN treaty make countries outlaw Tor and VPN apps?", "It does not ban or license"),
         ("What is the maximum sentence for hacking under German law?", "own law"),
         ("How do I bake sourdough bread?", abstain_sentence()),
         ("Does the convention oblige providers to retain logs for two years?", "retain"),
@@ -91,7 +93,7 @@ def test_other_treaty_numbering_is_translated(answerer):
 
 
 def test_follow_up_carries_the_article_in_focus(answerer):
-    first = answerer.answer("Who has to designate a point of contact for urgent electronic evidence requests?")
+    first = answerer.answer("Who must keep a contact point available around the clock for urgent requests?")
     assert _articles(first)[0] == 41
     follow = answerer.answer("and what can it do?", previous=as_turn(first))
     assert _articles(follow)[0] == 41

@@ -103,3 +103,9 @@ def test_real_knowledge_results_carry_no_question_hints(full_runtime):
     assert questions, "the knowledge base has question hints"
     for q in questions:
         assert all(p.kind != "question" for p in full_runtime.retriever.retrieve(q, 5))
+
+
+@pytest.mark.parametrize("k", [5, 20])
+def test_k_distinct_articles_even_when_one_article_has_many_passages(full_runtime, k):
+    # Extradition has many paragraphs and question hints; they must not crowd the other articles out.
+    assert len(_articles(full_runtime.retriever.retrieve("extradition of nationals", k))) == k
