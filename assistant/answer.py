@@ -18,7 +18,7 @@ from assistant.prompts import abstain_sentence, decline_sentence, matches
 from assistant.records import Answer, Passage
 from assistant.retrieve import HybridRetriever, ResolvedReferences
 from assistant.settings import AnswerSettings
-from assistant.text import clean_query, without_self_reference
+from assistant.text import clean_query
 
 MAX_QUESTION_CHARS = 2000
 POLICY_REASONS = {
@@ -93,7 +93,7 @@ class Answerer:
         t1 = time.perf_counter()
         timings["preprocess_ms"] = _ms(t0, t1)
         passages = self.retriever.retrieve(query, self.retriever.settings.k)
-        qvec = self.retriever.embedder.encode_query(without_self_reference(query))
+        qvec = self.retriever.query_vector(query)
         t2 = time.perf_counter()
         timings["retrieve_ms"] = _ms(t1, t2)
 

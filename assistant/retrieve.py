@@ -17,6 +17,7 @@ from assistant.prompts import matches
 from assistant.records import Passage
 from assistant.refs import Reference, find_references, mirror_map
 from assistant.settings import RetrievalSettings
+from assistant.spelling import Speller
 from assistant.text import clean_query, tokens, without_self_reference
 
 GUIDANCE_PER_RESULT = 2
@@ -75,6 +76,14 @@ class HybridRetriever:
             sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
         )
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
+        self._speller = Speller(f"{p.title} {p.text}" for p in self.passages)
+
+    def search_text(self, query: str) -> str:
+        """What is ranked: the question without naming the convention, typing slips repaired."""
+        return self._speller.correct(without_self_reference(query))
+
+    def query_vector(self, query: str) -> np.ndarray:
+        return self.embedder.encode_query(self.search_text(query))
 
     def resolve(self, query: str) -> ResolvedReferences:
         refs = find_references(query)
@@ -137,7 +146,7 @@ class HybridRetriever:
         query = clean_query(query, self.settings.max_query_chars)
         k = max(1, min(int(k), self.settings.max_k))
         allowed = self._allowed(article, chapter)
-        fused = self._fuse(without_self_reference(query), allowed, article, chapter, k)
+        fused = self._fuse(self.search_text(query), allowed, article, chapter, k)
         side = _side(query)
         if side is not None:
             for row in self._by_chapter.get(side, []):

@@ -107,6 +107,10 @@ def clean_query(text: object, max_chars: int) -> str:
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
 def tokens(text: str) -> list[str]:
     """BM25 terms: lower-case words, stop words dropped, Snowball-stemmed so "extradite" meets "extradition"."""
     return _STEMMER.stemWords([w for w in WORD.findall(text.lower()) if w not in STOPWORDS])
