@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from assistant.embeddings import Embedder
 from assistant.index import LoadedIndex
 from assistant.knowledge import ARTICLE_COUNT
+from assistant.lexical import LexicalIndex
 from assistant.prompts import matches
 from assistant.records import Passage
 from assistant.refs import Reference, find_references, mirror_map
@@ -55,7 +55,7 @@ class HybridRetriever:
         self.settings = settings
         self.passages = index.passages
         self._row = {p.id: i for i, p in enumerate(self.passages)}
-        self._bm25 = BM25Okapi([tokens(f"{p.title} {p.heading} {p.text}") for p in self.passages])
+        self._lexical = LexicalIndex([tokens(f"{p.title} {p.heading} {p.text}") for p in self.passages])
         self._by_article: dict[int, list[int]] = defaultdict(list)
         for i, p in enumerate(self.passages):
             if p.article is not None:
@@ -182,7 +182,7 @@ class HybridRetriever:
         vector = self.embedder.encode_query(query)
         result = self.index.collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
         dense = [self._row[i] for i in result["ids"][0]]
-        scores = self._bm25.get_scores(tokens(query))
+        scores = self._lexical.scores(tokens(query))
         if allowed is not None:
             mask = np.full(len(scores), -np.inf)
             mask[list(allowed)] = 0

@@ -72,11 +72,13 @@ def test_fast_subset_keeps_its_scores(full_runtime, tmp_path):
     answerer = Answerer(full_runtime.retriever, AnswerSettings())
     metrics = evaluate(full_runtime, answerer, items, tmp_path, progress=False)
     assert metrics["n"] == len(items) == 21
-    assert metrics["retrieval"]["recall@5"] >= 0.85
-    assert metrics["citations"]["precision"] >= 0.70
-    assert metrics["citations"]["recall"] >= 0.65
-    assert metrics["abstention"]["accuracy"] >= 0.85
-    assert metrics["key_facts"]["coverage"] >= 0.55
+    # Scores on 2026-11-29: recall@5 1.0, precision 0.947, recall 0.895, abstention 1.0, key facts 0.667;
+    # each floor allows one question to slip.
+    assert metrics["retrieval"]["recall@5"] >= 0.94
+    assert metrics["citations"]["precision"] >= 0.89
+    assert metrics["citations"]["recall"] >= 0.84
+    assert metrics["abstention"]["accuracy"] >= 0.95
+    assert metrics["key_facts"]["coverage"] >= 0.6
     # we must beat the naive baseline where it matters
     assert metrics["citations"]["precision"] > metrics["baseline"]["citations"]["precision"]
     assert metrics["abstention"]["accuracy"] > metrics["baseline"]["abstention"]["accuracy"]
