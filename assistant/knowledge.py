@@ -170,8 +170,7 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
 
 def _questions(path: Path, line: int, section: str) -> tuple[str, ...]:
     """Question-hint bullets ('## Questions' of an article, '### Questions' of a guidance section). They must
-    not name article numbers: a question hint that says
-    "article 42" would pull every question mentioning that number towards this file."""
+    not name article numbers: a hint saying "article 42" would pull every question naming 42 towards it."""
     found = []
     for item in section.splitlines():
         text = " ".join(item.strip().removeprefix("- ").split())

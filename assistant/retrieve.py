@@ -64,7 +64,8 @@ class HybridRetriever:
         for i, p in enumerate(self.passages):
             self._by_chapter[p.chapter].append(i)
         self._mirrors = mirrors
-        # A guidance section's question hints stand for the section: they point to its first passage.
+        # A guidance section's question hints stand for the section: they point to its first passage. Both ids
+        # start with "guidance:<slug>:<section>:" (chunking.guidance_passages), ending "0" and "q<n>".
         first_of = {p.id.rsplit(":", 1)[0]: i for i, p in enumerate(self.passages) if p.id.endswith(":0")}
         self._section_row = {
             i: first_of[p.id.rsplit(":", 1)[0]]
