@@ -21,19 +21,15 @@ from assistant.settings import AnswerSettings
 from assistant.text import clean_query
 
 MAX_QUESTION_CHARS = 2000
-POLICY_REASONS = {
-    "national_law": "The offences' penalties and the procedures of a particular country are set by that "
-    "country's own law; the convention only obliges States Parties to establish offences and powers.",
-    "other_instrument": "That question is about another legal instrument, whose own text governs it; ask about "
-    "the UN convention's provisions on the same subject instead.",
-    "live_status": "The text cannot say who has signed or ratified it, or whether it is in force today: the UN "
-    "Secretary-General, its depositary, keeps that record (UN Treaty Collection, chapter XVIII, entry 16). The "
-    "rules for joining and entry into force are in arts. 64 and 65.",
-    "records": "It does not report court cases, sentences, decisions of meetings or statistics; those are "
-    "matters of record outside the treaty text (courts' and the UN's own publications).",
-    "contact_details": "The text names no authority's telephone numbers or addresses: States notify their "
-    "central authorities and 24/7 points of contact to the UN Secretary-General (arts. 40 and 41); ask your own "
-    "central authority for the current directory.",
+# A question that prompts/policy.yaml recognises as one of these kinds is answered with the knowledge base's
+# statement of what the convention does not contain (knowledge/guidance/not-in-the-convention.md), by heading.
+POLICY_STATEMENTS = {
+    "national_law": "What a particular country's own law says",
+    "national_practice": "A particular country's fees, forms, deadlines and internal procedures",
+    "other_instrument": "Another legal instrument's own rules",
+    "live_status": "Who has signed or ratified it, and how many parties it has today",
+    "contact_details": "Contact details of a country's central authority or 24/7 point of contact",
+    "records": "Court cases, sentences, news and statistics",
 }
 FOLLOW_UP_MAX_WORDS = 14
 NEAREST = 3
@@ -82,9 +78,11 @@ class Answerer:
         if matches("crime_help", text):
             yield self._fixed(text, decline_sentence(), notes, timings, t0, backend="policy")
             return
-        for kind, reason in POLICY_REASONS.items():
+        for kind, heading in POLICY_STATEMENTS.items():
             if matches(kind, text):
-                yield self._fixed(text, f"{abstain_sentence()} {reason}", notes, timings, t0, backend="policy")
+                statement = self.retriever.statement(heading)
+                message = abstain_sentence() + (f" {statement.text}" if statement else "")
+                yield self._fixed(text, message, notes, timings, t0, backend="policy")
                 return
 
         query = self._with_context(text, previous)

@@ -131,6 +131,10 @@ class HybridRetriever:
         rows = [r for a in articles for r in self._by_article.get(a, [])]
         return float(np.max(self.index.vectors[rows] @ query_vector)) if rows else -1.0
 
+    def statement(self, heading: str) -> Passage | None:
+        """The statement of what the convention does not contain that has this heading."""
+        return next((p for p in self.passages if p.kind == "absence" and p.heading == heading), None)
+
     def absence(self, query_vector: np.ndarray) -> tuple[float, Passage | None]:
         """The statement of what the convention does not contain that best fits the question (through the
         statement itself or one of its question hints), and that similarity."""

@@ -52,8 +52,8 @@ class ChunkingSettings(_Section):
 class AnswerSettings(_Section):
     abstain_below: float = Field(
         0.34,
-        description="Abstain when the best article passage's cosine similarity to the question is below this "
-        "(calibrated on evals/dev.jsonl with `python -m evals.calibrate`).",
+        description="Abstain when the best cosine similarity of the question to a retrieved article's passages "
+        "and question hints is below this (calibrated on evals/dev.jsonl with `python -m evals.calibrate`).",
     )
     absence_margin: float = Field(
         0.03,
@@ -64,7 +64,9 @@ class AnswerSettings(_Section):
     max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
     min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
     reference_mismatch: float = Field(
-        0.75, description="A named article is set aside when its best similarity is below this share of the best."
+        0.75,
+        description="A named article is set aside when its best similarity (passages and question hints) is "
+        "below this share of the best retrieved article's.",
     )
 
 

@@ -1,9 +1,9 @@
 """Calibrate the answering thresholds on the development set (never on the gold set).
 
 A grid over the abstention threshold and the absence margin is scored by abstention accuracy; ties go to the
-setting nearer the middle of the grid. The citation precision and recall of the chosen setting are printed.
-Prints the table and the chosen values, which go into
-`assistant/settings.py` (AnswerSettings) by hand, with the date, so a change is a reviewed commit.
+setting nearer the middle of the grid. Prints the table, the chosen values and their citation precision and
+recall; the values go into `assistant/settings.py` (AnswerSettings) by hand, with the date, so a change is
+a reviewed commit.
 
     python -m evals.calibrate [--dataset evals/dev.jsonl]
 """

@@ -151,3 +151,13 @@ def test_file_number_must_match_front_matter(tiny_knowledge: Path):
     (tiny_knowledge / "convention" / "article-08.md").write_text(GOOD, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="file name says article 8"):
         load_knowledge(tiny_knowledge)
+
+
+def test_every_policy_kind_has_its_statement(kb):
+    from assistant.answer import POLICY_STATEMENTS
+    from assistant.prompts import policy_patterns
+
+    cues = {"crime_help", "follow_up_start", "follow_up_pronoun", "cross_border", "domestic"}
+    assert set(policy_patterns()) - cues == set(POLICY_STATEMENTS)
+    headings = {s.heading for g in kb.guidance if g.kind == "absence" for s in g.sections}
+    assert set(POLICY_STATEMENTS.values()) <= headings
