@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from assistant.citations import to_citations, verify
 from assistant.errors import InvalidInput, LLMError
 from assistant.knowledge import ARTICLE_COUNT
-from assistant.prompts import abstain_sentence, decline_sentence, matches
+from assistant.language import reads_as_english
+from assistant.prompts import abstain_sentence, decline_sentence, matches, unfamiliar_sentence
 from assistant.records import Answer, Passage
 from assistant.retrieve import HybridRetriever, ResolvedReferences
 from assistant.settings import AnswerSettings
@@ -77,6 +78,11 @@ class Answerer:
 
         if matches("crime_help", text):
             yield self._fixed(text, decline_sentence(), notes, timings, t0, backend="policy")
+            return
+        # The model and the knowledge base are English: a question in another language finds passages by
+        # chance, so it gets a clear message rather than an answer or "nearest provisions" that may be noise.
+        if not reads_as_english(text, self.retriever.known_share(text), self.settings.min_known):
+            yield self._fixed(text, unfamiliar_sentence(), notes, timings, t0, backend="policy")
             return
         for kind, heading in POLICY_STATEMENTS.items():
             if matches(kind, text):

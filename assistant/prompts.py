@@ -16,6 +16,7 @@ PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
 EXPECTED = {
     "abstain.txt": set(),
     "decline.txt": set(),
+    "unfamiliar.txt": set(),
     "answer_system.md": {"abstain", "passages"},
     "answer_user.md": {"question"},
 }
@@ -44,6 +45,11 @@ def abstain_sentence() -> str:
 
 def decline_sentence() -> str:
     return load_prompt("decline.txt")
+
+
+def unfamiliar_sentence() -> str:
+    """What a question in a language the knowledge base is not written in gets."""
+    return load_prompt("unfamiliar.txt")
 
 
 @cache

@@ -83,6 +83,10 @@ class HybridRetriever:
         """What is ranked: the question without naming the convention, typing slips repaired."""
         return self._speller.correct(without_self_reference(query))
 
+    def known_share(self, query: str) -> float:
+        """How much of the question is in the knowledge base's language: the share of its words it uses."""
+        return self._speller.known_share(self._speller.correct(query))
+
     def query_vector(self, query: str) -> np.ndarray:
         return self.embedder.encode_query(self.search_text(query))
 

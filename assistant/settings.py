@@ -61,6 +61,12 @@ class AnswerSettings(_Section):
         "hints) is within this much similarity of the best article passage or hint, or closer (calibrated on "
         "evals/dev.jsonl, 2026-11-29).",
     )
+    min_known: float = Field(
+        0.35,
+        description="A question with no English function word, of whose lower-case words fewer than this share "
+        "are used by the knowledge base in some form, is taken to be in another language and gets a clear "
+        "message. Questions in French, Spanish, German and Portuguese scored at most 0.29.",
+    )
     max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
     min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
     reference_mismatch: float = Field(

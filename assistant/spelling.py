@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
+from assistant.language import LETTERS
 from assistant.text import stem
 
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
@@ -30,6 +31,14 @@ class Speller:
         for word in self._known:
             if len(word) >= MIN_LENGTH - 1:
                 self._by_key[(word[0], len(word))].append(word)
+
+    def known_share(self, text: str) -> float:
+        """The share of the text's lower-case words, in any script, that the knowledge base uses in some form
+        (1.0 when there are none). Capitalised words are left out: names say nothing about the language."""
+        words = [w for w in LETTERS.findall(text) if w == w.lower()]
+        if not words:
+            return 1.0
+        return sum(w in self._known or stem(w) in self._stems for w in words) / len(words)
 
     def correct(self, text: str) -> str:
         return WORD.sub(lambda m: self._word(m.group(0)), text)

@@ -19,3 +19,11 @@ def test_retrieval_survives_a_typing_slip(full_runtime):
     retriever = full_runtime.retriever
     assert retriever.search_text("extradtion of nationals") == "extradition of nationals"
     assert retriever.retrieve("jurisdicton over offences by our nationals abroad", 1)[0].article == 22
+
+
+def test_known_share_counts_lower_case_words_of_any_script():
+    assert SPELLER.known_share("extradition of stored data") == 1.0
+    # Capitalised words are names and left out; Cyrillic words are words too.
+    assert SPELLER.known_share("Ruritania Bob extradition") == 1.0
+    assert SPELLER.known_share("выдача граждан extradition") == 1 / 3
+    assert SPELLER.known_share("24/7") == 1.0
