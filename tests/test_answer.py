@@ -56,6 +56,9 @@ def test_paragraph_is_cited_where_established(answerer):
         ("What does the GDPR say about transfers to third countries?", "their own texts govern them"),
         ("Does the convention oblige providers to retain logs for two years?", "retain"),
         ("Can we access data stored on a server abroad without asking, like Budapest Convention art. 32?", ""),
+        # an unknown word ("doxxing") once drew a confident answer citing the child-abuse material offence
+        ("Does the convention criminalise doxxing?", "it creates none for doxxing"),
+        ("Does the convention make swatting a crime?", "it creates none for doxxing"),
     ],
 )
 def test_abstains_where_the_convention_does_not_answer(answerer, question, expected):
@@ -71,6 +74,9 @@ def test_abstains_where_the_convention_does_not_answer(answerer, question, expec
     [
         ("How many ratifications are needed before the convention enters into force?", {65}),
         ("Can the requested State charge us a fee for executing our MLA request?", {40}),
+        # offences next to the "other online harms" statement
+        ("Is hacking into someone's email account an offence?", {7}),
+        ("Is it a crime to share someone's nude photos without consent?", {16}),
         # extradite-or-prosecute (37) and the jurisdiction it needs (22)
         ("Germany refuses to extradite its own national to us. What must it do instead?", {37, 22}),
     ],
