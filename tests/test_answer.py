@@ -59,6 +59,9 @@ def test_paragraph_is_cited_where_established(answerer):
         # an unknown word ("doxxing") once drew a confident answer citing the child-abuse material offence
         ("Does the convention criminalise doxxing?", "it creates none for doxxing"),
         ("Does the convention make swatting a crime?", "it creates none for doxxing"),
+        # regulatory questions once drew art. 47 (cyber warfare) and art. 7 (backdoors)
+        ("Does the convention regulate cyber warfare between states?", "criminal justice treaty"),
+        ("Must states require encryption backdoors under the convention?", "criminal justice treaty"),
     ],
 )
 def test_abstains_where_the_convention_does_not_answer(answerer, question, expected):
@@ -77,6 +80,8 @@ def test_abstains_where_the_convention_does_not_answer(answerer, question, expec
         # offences next to the "other online harms" statement
         ("Is hacking into someone's email account an offence?", {7}),
         ("Is it a crime to share someone's nude photos without consent?", {16}),
+        # next to the "beyond criminal justice" statement
+        ("Can police compel a suspect to give up his password under the convention?", {28}),
         # extradite-or-prosecute (37) and the jurisdiction it needs (22)
         ("Germany refuses to extradite its own national to us. What must it do instead?", {37, 22}),
     ],
