@@ -81,7 +81,7 @@ class Answerer:
             return
         # The model and the knowledge base are English: a question in another language finds passages by
         # chance, so it gets a clear message rather than an answer or "nearest provisions" that may be noise.
-        if not reads_as_english(text, self.retriever.known_share(text), self.settings.min_known):
+        if not reads_as_english(text, self.retriever.known_share, self.settings.min_known):
             yield self._fixed(text, unfamiliar_sentence(), notes, timings, t0, backend="policy")
             return
         for kind, heading in POLICY_STATEMENTS.items():

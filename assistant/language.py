@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 LETTERS = re.compile(r"[^\W\d_]+")  # words of any script
 # Common English function words that French, Spanish, Portuguese, Italian and German do not also use
@@ -88,11 +89,11 @@ ENGLISH_MARKERS = frozenset(
 MIN_LETTERS = 12  # a word or two is too little to tell a language from a term the knowledge base lacks
 
 
-def reads_as_english(text: str, known_share: float, min_known: float) -> bool:
+def reads_as_english(text: str, known_share: Callable[[str], float], min_known: float) -> bool:
     """False for a question with no English function word whose words the knowledge base mostly does not use
-    (`known_share`, from the Speller): off-topic English ("how do I bake bread?") and bare keyword queries
-    ("dual criminality extradition") still read as English."""
+    (`known_share`, the Speller's measure, asked only when the function words leave it open): off-topic English
+    ("how do I bake bread?") and bare keyword queries ("dual criminality extradition") still read as English."""
     words = [w.lower() for w in LETTERS.findall(text)]
     if sum(map(len, words)) < MIN_LETTERS or any(w in ENGLISH_MARKERS for w in words):
         return True
-    return known_share >= min_known
+    return known_share(text) >= min_known
