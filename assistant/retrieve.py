@@ -177,7 +177,7 @@ class HybridRetriever:
         }
 
     def _fuse(
-        self, query: str, allowed: set[int] | None, article: int | None, chapter: str | None, k: int = 5
+        self, query: str, allowed: set[int] | None, article: int | None, chapter: str | None, k: int
     ) -> dict[int, float]:
         s = self.settings
         if allowed is not None and not allowed:

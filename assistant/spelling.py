@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from assistant.language import LETTERS
 from assistant.text import stem
@@ -20,6 +21,8 @@ WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # Shorter words have too many real neighbours ("cashes" / "crashes") to correct safely.
 MIN_LENGTH = 8
 SIMILARITY = 0.9  # SequenceMatcher ratio a correction needs: one slip in a 10-letter word is about 0.95
+# An answer reads the same question's words two or three times (retrieval, answer vector, language check).
+WORD_CACHE = 4096
 
 
 class Speller:
@@ -31,6 +34,7 @@ class Speller:
         for word in self._known:
             if len(word) >= MIN_LENGTH - 1:
                 self._by_key[(word[0], len(word))].append(word)
+        self._word = lru_cache(maxsize=WORD_CACHE)(self._closest_known)
 
     def known_share(self, text: str) -> float:
         """The share of the text's lower-case words, in any script, that the knowledge base uses in some form
@@ -43,7 +47,7 @@ class Speller:
     def correct(self, text: str) -> str:
         return WORD.sub(lambda m: self._word(m.group(0)), text)
 
-    def _word(self, word: str) -> str:
+    def _closest_known(self, word: str) -> str:
         lower = word.lower()
         if len(word) < MIN_LENGTH or word != lower or "'" in word or stem(lower) in self._stems:
             return word

@@ -35,7 +35,7 @@ def test_other_treaty_numbering_boosts_the_mirrored_article(full_runtime):
 
 def test_fusion_uses_both_rankings(full_runtime):
     r = full_runtime.retriever
-    fused = r._fuse("sixty days preserved data", None, None, None)
+    fused = r._fuse("sixty days preserved data", None, None, None, 5)
     # a passage can only score above a single list's best when both lists rank it
     single_best = max(r.settings.dense_weight, r.settings.lexical_weight) / (r.settings.rrf_k + 1)
     assert max(fused.values()) > single_best
