@@ -164,7 +164,7 @@ class Answerer:
         Paragraphs are chosen from the whole article (their vectors are in the index), not only from the few
         passages retrieval returned. One article is quoted, plus another only when the question itself names
         it: on the development set, adding the runner-up article whenever it was nearly as close to the
-        question cost more precision than it gained recall (`python -m evals.calibrate`, 2026-11-29).
+        question cost more precision than it gained recall (docs/evaluation.md lists the variants measured).
         """
         retrieved = {p.article for p in passages if p.article is not None}
         articles = [lead_article, *[a for a in named if a != lead_article and a in retrieved][:1]]

@@ -73,6 +73,9 @@ class HybridRetriever:
             if p.article is None and p.kind == "question" and p.id.rsplit(":", 1)[0] in first_of
         }
         absence = {i for i, p in enumerate(self.passages) if p.kind == "absence"}
+        self._statements: dict[str, Passage] = {}
+        for i in sorted(absence):
+            self._statements.setdefault(self.passages[i].heading, self.passages[i])
         self._absence_rows = np.array(
             sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
         )
@@ -137,7 +140,7 @@ class HybridRetriever:
 
     def statement(self, heading: str) -> Passage | None:
         """The statement of what the convention does not contain that has this heading."""
-        return next((p for p in self.passages if p.kind == "absence" and p.heading == heading), None)
+        return self._statements.get(heading)
 
     def absence(self, query_vector: np.ndarray) -> tuple[float, Passage | None]:
         """The statement of what the convention does not contain that best fits the question (through the
