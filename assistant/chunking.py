@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from assistant.records import Article, GuidanceNote, Passage
+from assistant.records import AnswerLine, Article, GuidanceNote, Paragraph, Passage
 
 BULLET = re.compile(r"^\s*[-*]\s+", re.M)
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(])")
@@ -50,14 +50,15 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
     source = f"official-{article.language}" if article.source == "official" else article.source
     prefix = f"{source}:{article.number}"
     if article.summary:
-        topics = f" Also known as: {', '.join(article.topics)}." if article.topics else ""
         yield Passage(
             id=f"{prefix}:summary",
-            text=" ".join(article.summary.split()) + topics,
+            text=" ".join(article.summary.split()),
             kind="summary",
             heading="Summary",
+            hint=", ".join(article.topics),  # plain practitioner words help retrieval; they are not for reading
             **base,
         )
+    # Official text is authentic: its paragraph numbers are verified by definition.
     for p_index, para in enumerate(article.paragraphs):
         for c_index, piece in enumerate(split_text(para.text, max_chars)):
             yield Passage(
@@ -65,6 +66,7 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
                 text=piece,
                 kind="paragraph",
                 paragraph=para.number,
+                paragraph_verified=bool(para.number) and (para.verified or article.source == "official"),
                 heading=para.heading,
                 **base,
             )
@@ -99,14 +101,55 @@ def guidance_passages(note: GuidanceNote, max_chars: int) -> Iterator[Passage]:
             )
 
 
-def build_passages(articles: Iterable[Article], guidance: Iterable[GuidanceNote], max_chars: int) -> list[Passage]:
+def answer_passages(lines: Iterable[AnswerLine], articles: Iterable[Article], notes: Iterable[GuidanceNote]):
+    """One passage per authored answer line: its question is the hint retrieval reads, its answer the text. It
+    carries the paragraph number (and whether it is verified) of the provision it comes from."""
+    by_number = {a.number: a for a in articles}
+    titles = {g.slug: g.title for g in notes}
+    for line in lines:
+        common = {"id": f"answer:{line.id}", "text": line.text, "kind": "answer", "heading": line.para}
+        common |= {"hint": line.question, "polarity": line.polarity}
+        if line.article is None:
+            yield Passage(source="guidance", title=titles[line.guidance], articles=line.articles, **common)
+            continue
+        article = by_number[line.article]
+        para = _paragraph_of(article, line.para)
+        yield Passage(
+            source="restatement",
+            article=article.number,
+            title=article.title,
+            chapter=article.chapter,
+            paragraph=para.number if para else None,
+            paragraph_verified=bool(para and para.number and para.verified),
+            **common,
+        )
+
+
+def _paragraph_of(article: Article, name: str) -> Paragraph | None:
+    """The paragraph a line's `para` names: by heading, or the one holding the bold label."""
+    for para in article.paragraphs:
+        if para.heading == name or f"**{name}**" in para.text:
+            return para
+    return None
+
+
+def build_passages(
+    articles: Iterable[Article],
+    guidance: Iterable[GuidanceNote],
+    max_chars: int,
+    answers: Iterable[AnswerLine] = (),
+) -> list[Passage]:
+    articles, guidance = list(articles), list(guidance)
     out = [p for a in articles for p in article_passages(a, max_chars)]
     out += [p for g in guidance for p in guidance_passages(g, max_chars)]
+    out += list(answer_passages(answers, articles, guidance))
     return out
 
 
 def embedding_text(passage: Passage) -> str:
-    """What the model sees: the heading context helps a bare paragraph find its subject."""
+    """What the model sees: the heading context helps a bare paragraph find its subject; an answer line is
+    found by its question and its answer together."""
+    body = f"{passage.hint} {passage.text}" if passage.hint else passage.text
     if passage.article is not None:
-        return f"Article {passage.article}, {passage.title}: {passage.text}"
-    return f"{passage.title}, {passage.heading}: {passage.text}"
+        return f"Article {passage.article}, {passage.title}: {body}"
+    return f"{passage.title}, {passage.heading}: {body}"

@@ -30,7 +30,7 @@ from assistant.official import load_official, official_files
 from assistant.records import Passage
 from assistant.settings import Settings
 
-SCHEMA = 3  # bump when the passage layout or metadata changes, so old indexes rebuild
+SCHEMA = 4  # bump when the passage layout or metadata changes, so old indexes rebuild
 COLLECTION = "passages"
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
     fp = fingerprint(settings)
     kb = load_knowledge(settings.knowledge_dir)
     official = load_official(settings)
-    passages = build_passages([*official, *kb.articles], kb.guidance, settings.chunking.max_chars)
+    passages = build_passages([*official, *kb.articles], kb.guidance, settings.chunking.max_chars, kb.answers)
     embedder = get_embedder(settings.model_path)
     vectors = embedder.encode([embedding_text(p) for p in passages], progress=progress)
 

@@ -11,13 +11,22 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import KnowledgeError
-from assistant.records import Article, GuidanceNote, GuidanceSection, Paragraph
+from assistant.answer_lines import load_answer_lines
+from assistant.records import AnswerLine, Article, GuidanceNote, GuidanceSection, Overview, Paragraph
 
 ARTICLE_COUNT = 68
 ARTICLE_FILE = re.compile(r"^article-(\d{2})\.md$")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2})(\([a-z]{1,4}\))?$")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
 ARTICLE_NUMBER = re.compile(r"\b(art(icle)?s?\.?|§)\s*\d", re.I)
+# Notes to the knowledge base's writers ("cite as art. 40 without a paragraph", "see the guidance note"):
+# metadata, never shown to a user, so they are removed from every text the reader or an answer can show.
+WRITER_NOTE = re.compile(
+    r"\bcite (?:it|this|them|these|definitions|subparagraphs|the later rules|as|only|\"art|art\.)"
+    r"|\bdo not cite\b|\bsee the guidance note\b|\bsafe citations?\b",
+    re.I,
+)
+SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 OFFICIAL_CLAIMS = re.compile(r"\b(this is the (official|authentic) text|verbatim text of the convention)\b", re.I)
 
 
@@ -33,6 +42,8 @@ class MapEntry:
 class KnowledgeBase:
     articles: tuple[Article, ...]
     guidance: tuple[GuidanceNote, ...]
+    answers: tuple[AnswerLine, ...] = ()
+    overviews: tuple[Overview, ...] = ()
 
     def article(self, number: int) -> Article | None:
         return next((a for a in self.articles if a.number == number), None)
@@ -94,6 +105,22 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"<!--.*?-->", "", text, flags=re.S).strip()
 
 
+def for_readers(text: str) -> str:
+    """The text without comments and without sentences addressed to the knowledge base's writers; a bullet
+    that held only such a note goes entirely."""
+    kept = []
+    for block in re.split(r"\n(?=\s*- )", _strip_comments(text)):
+        if not WRITER_NOTE.search(block):
+            kept.append(block)
+            continue
+        bullet = block.lstrip().startswith("- ")
+        body = " ".join(block.strip().removeprefix("- ").split())
+        sentences = [s for s in SENTENCE_END.split(body) if not WRITER_NOTE.search(s)]
+        if sentences:
+            kept.append(("- " if bullet else "") + " ".join(sentences))
+    return "\n".join(kept).strip()
+
+
 def _int_list(path: Path, meta: dict, field: str) -> tuple[int, ...]:
     value = meta.get(field) or []
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
@@ -135,17 +162,18 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
     summary, notes, paragraphs, questions = "", "", [], ()
     for heading, section, line in _sections(body, "##"):
         if heading.lower() == "summary":
-            summary = _strip_comments(section.split("\n### ")[0])
+            summary = for_readers(section.split("\n### ")[0])
         elif heading.lower().startswith("practice notes"):
-            notes = _strip_comments(section)
+            notes = for_readers(section)
         elif heading.lower() == "questions":
             questions = _questions(path, body_line + line, _strip_comments(section))
     for heading, section, line in _sections(body, "###"):
-        section = _strip_comments(section.split("\n## ")[0])
+        section = for_readers(section.split("\n## ")[0])
         if not section:
             raise KnowledgeError(f"{path}:{body_line + line}: section '### {heading}' is empty.")
         numbered = NUMBERED_HEADING.match(heading)
         paragraphs.append(Paragraph(number=heading if numbered else None, heading=heading, text=section))
+    paragraphs = _mark_verified(path, meta, paragraphs)
     if not summary:
         raise KnowledgeError(f"{path}: the '## Summary' section is missing or empty.")
     if not paragraphs:
@@ -168,6 +196,17 @@ def parse_article(path: Path, text: str, article_map: dict[int, MapEntry]) -> Ar
     )
 
 
+def _mark_verified(path: Path, meta: dict, paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Flag the numbered paragraphs listed in `verified_paragraphs` (numbers seen in an official text); every
+    other number is the parent treaty's position, inferred, and is cited without it."""
+    listed = [str(v) for v in meta.get("verified_paragraphs") or []]
+    numbers = {p.number for p in paragraphs if p.number}
+    unknown = [v for v in listed if v not in numbers]
+    if unknown:
+        raise KnowledgeError(f"{path}: 'verified_paragraphs' names paragraphs without a '### ' heading: {unknown}.")
+    return [p.model_copy(update={"verified": p.number in listed}) if p.number else p for p in paragraphs]
+
+
 def _questions(path: Path, line: int, section: str) -> tuple[str, ...]:
     """Question-hint bullets ('## Questions' of an article, '### Questions' of a guidance section). They must
     not name article numbers: a hint saying "article 42" would pull every question naming 42 towards it."""
@@ -188,7 +227,7 @@ def _guidance_section(path: Path, line: int, heading: str, text: str) -> Guidanc
     """A '## ' section of a guidance note; a '### Questions' list at its end holds its question hints."""
     statement, _, hints = text.partition("### Questions")
     return GuidanceSection(
-        heading=heading, text=statement.strip(), questions=_questions(path, line, hints) if hints else ()
+        heading=heading, text=for_readers(statement), questions=_questions(path, line, hints) if hints else ()
     )
 
 
@@ -224,7 +263,8 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
     """Every file whose content shapes the index, in a stable order."""
     conv = sorted((knowledge_dir / "convention").glob("article-*.md"))
     guide = sorted((knowledge_dir / "guidance").glob("*.md"))
-    return [knowledge_dir / "convention" / "map.json", *conv, *guide]
+    answers = sorted((knowledge_dir / "answers").glob("*/*.yaml"))
+    return [knowledge_dir / "convention" / "map.json", *conv, *guide, *answers]
 
 
 def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
@@ -246,7 +286,9 @@ def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
         if missing and len(articles) == ARTICLE_COUNT:
             raise KnowledgeError(f"{art.path}: 'related' points to articles without a file: {missing}.")
     guidance = tuple(parse_guidance(p, _read(p)) for p in sorted((knowledge_dir / "guidance").glob("*.md")))
-    return KnowledgeBase(articles=tuple(sorted(articles.values(), key=lambda a: a.number)), guidance=guidance)
+    ordered = tuple(sorted(articles.values(), key=lambda a: a.number))
+    answers, overviews = load_answer_lines(knowledge_dir / "answers" / "en", ordered, guidance)
+    return KnowledgeBase(articles=ordered, guidance=guidance, answers=answers, overviews=overviews)
 
 
 def _read(path: Path) -> str:

@@ -14,9 +14,6 @@ from assistant.settings import PROJECT_ROOT
 PROMPTS = PROJECT_ROOT / "prompts"
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
 EXPECTED = {
-    "abstain.txt": set(),
-    "decline.txt": set(),
-    "unfamiliar.txt": set(),
     "answer_system.md": {"abstain", "passages"},
     "answer_user.md": {"question"},
 }
@@ -38,18 +35,54 @@ def load_prompt(name: str, folder: Path = PROMPTS) -> str:
     return text
 
 
+# The placeholders each fixed sentence of prompts/messages.yaml must have.
+MESSAGES = {
+    "not_covered": set(),
+    "declined_crime": set(),
+    "declined_opinion": set(),
+    "unfamiliar": set(),
+    "no_such_article": {"number", "count"},
+    "nearest": {"names"},
+    "truncated": {"limit"},
+    "mismatch": {"named", "named_title", "top", "top_title"},
+    "translated": {"treaty", "number", "mapped"},
+    "unmatched": {"treaty", "number"},
+    "llm_unsupported": {"count"},
+    "llm_uncited": {"count"},
+    "llm_empty": set(),
+    "llm_failed": {"error"},
+    "article_map": set(),
+    "binary_question": set(),
+    "not_text": set(),
+}
+
+
+@cache
+def messages(folder: Path = PROMPTS) -> dict[str, str]:
+    """Every fixed sentence, checked: each key present, each with exactly its placeholders."""
+    path = folder / "messages.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
+    missing = sorted(set(MESSAGES) - set(data or {}))
+    if missing:
+        raise AssistantError(f"{path} lacks the messages {missing}.")
+    for key, wanted in MESSAGES.items():
+        found = set(PLACEHOLDER.findall(data[key]))
+        if found != wanted:
+            raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
+    return {key: " ".join(str(data[key]).split()) for key in MESSAGES}
+
+
+def message(key: str, **values: object) -> str:
+    """One fixed sentence with its placeholders filled in."""
+    return messages()[key].format(**values)
+
+
 def abstain_sentence() -> str:
     """The one sentence used whenever the convention does not answer a question."""
-    return load_prompt("abstain.txt")
-
-
-def decline_sentence() -> str:
-    return load_prompt("decline.txt")
-
-
-def unfamiliar_sentence() -> str:
-    """What a question in a language the knowledge base is not written in gets."""
-    return load_prompt("unfamiliar.txt")
+    return message("not_covered")
 
 
 @cache
@@ -65,3 +98,18 @@ def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], 
 
 def matches(kind: str, text: str) -> bool:
     return any(p.search(text) for p in policy_patterns()[kind])
+
+
+@cache
+def question_type_patterns(folder: Path = PROMPTS) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """The question kinds of prompts/question_types.yaml in the order they are tried, with their patterns."""
+    data = yaml.safe_load((folder / "question_types.yaml").read_text(encoding="utf-8"))
+    return tuple((kind, tuple(re.compile(p, re.I) for p in patterns)) for kind, patterns in data.items())
+
+
+def question_type(text: str) -> str:
+    """The first kind whose pattern matches, else "fact"."""
+    for kind, patterns in question_type_patterns():
+        if any(p.search(text) for p in patterns):
+            return kind
+    return "fact"

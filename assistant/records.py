@@ -8,8 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["restatement", "guidance", "official"]
 # "question": a practitioner question an article answers; it helps retrieval find the article and is never
-# shown or cited itself.
-PassageKind = Literal["summary", "paragraph", "notes", "question", "guidance", "absence"]
+# shown or cited itself. "answer": an authored answer line (knowledge/answers/), the lead of an answer.
+PassageKind = Literal["summary", "paragraph", "notes", "question", "guidance", "absence", "answer"]
+AnswerKind = Literal["answered", "not_covered", "declined"]
+Polarity = Literal["yes", "no"]
 
 
 class _Record(BaseModel):
@@ -22,6 +24,7 @@ class Paragraph(_Record):
     number: str | None
     heading: str
     text: str
+    verified: bool = False  # the number was seen in an official text; otherwise it is the parent treaty's position
 
 
 class Article(_Record):
@@ -40,6 +43,29 @@ class Article(_Record):
     source: SourceKind = "restatement"
     path: str = ""
     language: str = "en"  # of an ingested official text; several languages can be indexed side by side
+
+
+class AnswerLine(_Record):
+    """An authored answer (knowledge/answers/<lang>/): one or two sentences that answer `question` directly,
+    tied to one provision of an article (or one section of a guidance note)."""
+
+    id: str
+    question: str
+    text: str
+    para: str  # a numbered paragraph, a provision's bold label, another heading, or "notes"
+    polarity: Polarity | None = None
+    article: int | None = None
+    guidance: str | None = None  # slug of the guidance note
+    articles: tuple[int, ...] = ()  # for guidance lines: the articles the line rests on
+
+
+class Overview(_Record):
+    """A question answered by a map of articles: a lead sentence, then one line per article."""
+
+    id: str
+    question: str
+    text: str
+    articles: tuple[int, ...]
 
 
 class GuidanceSection(_Record):
@@ -71,6 +97,11 @@ class Passage(_Record):
     title: str = ""
     chapter: str = ""
     articles: tuple[int, ...] = ()  # for guidance: the articles the note relies on
+    paragraph_verified: bool = False
+    # What retrieval reads besides the text and the reader never sees: an answer line's question, a summary
+    # card's plain words. Writer notes and keyword lists live here, not in `text`.
+    hint: str = ""
+    polarity: Polarity | None = None  # answer lines only
     score: float = 0.0
 
     def with_score(self, score: float) -> Passage:
@@ -78,10 +109,10 @@ class Passage(_Record):
 
     @property
     def label(self) -> str:
-        """Citation label: 'Art. 37(2)' where the paragraph is established, else 'Art. 37'."""
+        """Citation label: 'Art. 37(2)' where the paragraph number is verified, else 'Art. 37'."""
         if self.article is None:
             return self.title
-        return citation_label(self.article, self.paragraph)
+        return citation_label(self.article, self.paragraph if self.paragraph_verified else None)
 
 
 def citation_label(article: int, paragraph: str | None) -> str:
@@ -93,28 +124,75 @@ def citation_label(article: int, paragraph: str | None) -> str:
 
 
 class Citation(_Record):
-    article: int
+    """What a sentence of an answer rests on: the article, and the exact passage the sentence came from."""
+
+    article: int | None  # None only for a guidance note that rests on no single article
     paragraph: str | None
+    paragraph_verified: bool = False
     title: str
     source: SourceKind
-    text: str
+    text: str  # the passage itself (our restatement, or the official text where ingested)
+    passage_id: str = ""
+    heading: str = ""  # of the passage's section ("notes" for practice notes)
 
     @property
     def label(self) -> str:
-        return citation_label(self.article, self.paragraph)
+        """'Art. 40' for a paragraph whose number is inferred; 'Art. 40(1)' only where it is verified."""
+        if self.article is None:
+            return self.title
+        return citation_label(self.article, self.paragraph if self.paragraph_verified else None)
+
+    @property
+    def paragraph_note(self) -> str:
+        """How the paragraph is shown beside the label: 'para. 8 (inferred; check the official text)'."""
+        if not self.paragraph or self.paragraph_verified:
+            return ""
+        return f"para. {self.paragraph} (inferred; check the official text)"
+
+    def as_json(self) -> dict:
+        return {
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "paragraph_verified": self.paragraph_verified,
+            "passage_id": self.passage_id,
+            "label": self.label,
+            "title": self.title,
+            "source": self.source,
+            "text": self.text,
+        }
 
 
 class Answer(_Record):
     question: str
     text: str
     citations: tuple[Citation, ...] = ()
-    abstained: bool = False
+    kind: AnswerKind = "answered"
+    question_type: str = ""
     backend: str = "extractive"
-    timings: dict[str, float] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)  # per stage, and "total_ms"
     passages: tuple[Passage, ...] = ()  # what retrieval returned, best first
     notes: tuple[str, ...] = ()  # e.g. "2 sentences removed: citation not in retrieved passages"
     focus_articles: tuple[int, ...] = ()  # for follow-up questions
 
     @property
+    def abstained(self) -> bool:
+        """True for "the convention does not cover this" and for a declined question."""
+        return self.kind != "answered"
+
+    @property
     def latency_ms(self) -> float:
-        return round(sum(self.timings.values()), 2)
+        return self.timings.get("total_ms", round(sum(self.timings.values()), 2))
+
+    def as_json(self) -> dict:
+        """The stable JSON of `uncc ask --json`, the web API, the MCP server and the evaluation."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "kind": self.kind,
+            "abstained": self.abstained,
+            "question_type": self.question_type,
+            "citations": [c.as_json() for c in self.citations],
+            "notes": list(self.notes),
+            "backend": self.backend,
+            "latency_ms": self.latency_ms,
+        }

@@ -55,7 +55,7 @@ class HybridRetriever:
         self.settings = settings
         self.passages = index.passages
         self._row = {p.id: i for i, p in enumerate(self.passages)}
-        self._lexical = LexicalIndex([tokens(f"{p.title} {p.heading} {p.text}") for p in self.passages])
+        self._lexical = LexicalIndex([tokens(f"{p.title} {p.heading} {p.hint} {p.text}") for p in self.passages])
         self._by_article: dict[int, list[int]] = defaultdict(list)
         for i, p in enumerate(self.passages):
             if p.article is not None:
@@ -80,6 +80,11 @@ class HybridRetriever:
             sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
         )
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
+        # Authored answer lines, by article and by guidance note (knowledge/answers/).
+        self._lines: dict[int | str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            if p.kind == "answer":
+                self._lines[p.article if p.article is not None else p.title].append(i)
         self._speller = Speller(f"{p.title} {p.text}" for p in self.passages)
 
     def search_text(self, query: str) -> str:
@@ -122,6 +127,34 @@ class HybridRetriever:
         own = [self.passages[i] for i in self._by_article.get(article, [])]
         own = [p for p in own if p.kind in ("paragraph", "notes")]
         return [p for p in own if p.source == "official"] or own
+
+    def answer_lines(self, article: int | None = None, guidance_title: str | None = None) -> list[Passage]:
+        """The authored answer lines of an article, or of the guidance note with this title."""
+        key = article if article is not None else guidance_title
+        return [self.passages[i] for i in self._lines.get(key, [])]
+
+    def source_passage(self, line: Passage) -> Passage | None:
+        """The passage an answer line restates: its provision (official text first, where ingested), or for a
+        guidance line its section; the closest one where several fit."""
+        if line.article is None:
+            own = [p for p in self.passages if p.kind == "guidance" and p.title == line.title]
+            fits = [p for p in own if p.heading == line.heading]
+        else:
+            own = self.article_passages(line.article)
+            if own and own[0].source == "official":
+                fits = [p for p in own if line.paragraph and p.paragraph == line.paragraph] or own
+            elif line.heading == "notes":
+                fits = [p for p in own if p.kind == "notes"]
+            else:
+                label = f"**{line.heading}**"
+                fits = [p for p in own if p.text.startswith(label)] or [p for p in own if p.heading == line.heading]
+        if not fits:
+            return None
+        vector = self.index.vectors[self._row[line.id]]
+        return max(fits, key=lambda p: float(self.index.vectors[self._row[p.id]] @ vector))
+
+    def vector(self, passage: Passage) -> np.ndarray:
+        return self.index.vectors[self._row[passage.id]]
 
     def _summary_row(self, article: int) -> int | None:
         return next((i for i in self._by_article.get(article, []) if self.passages[i].kind == "summary"), None)
@@ -214,7 +247,7 @@ class HybridRetriever:
             p = self.passages[row]
             if p.article is not None:
                 by_article[p.article].append((score, row))
-            elif p.kind != "question":
+            elif p.kind not in ("question", "answer"):
                 guidance.append((score, row))
             elif row in self._section_row:
                 guidance.append((score, self._section_row[row]))
@@ -226,7 +259,7 @@ class HybridRetriever:
         for number, hits in ranked:
             # Question hints vote for their article but are never shown: an article found only through them
             # is shown by its summary card, at the score they earned.
-            shown = [(s, r) for s, r in hits if self.passages[r].kind != "question"]
+            shown = [(s, r) for s, r in hits if self.passages[r].kind not in ("question", "answer")]
             if not shown and (card := self._summary_row(number)) is not None:
                 shown = [(max(s for s, _ in hits), card)]
             # Official text first within an article when it has been ingested; then by score.

@@ -73,8 +73,27 @@ class AnswerSettings(_Section):
         "are used by the knowledge base in some form, is taken to be in another language and gets a clear "
         "message. Questions in French, Spanish, German and Portuguese scored at most 0.29.",
     )
-    max_passages: int = Field(4, description="Passages quoted in an extractive answer.")
-    min_relative: float = Field(0.80, description="Quote a passage only if its similarity is this share of the best.")
+    line_floor: float = Field(
+        0.45,
+        description="An authored answer line leads only if its similarity to the question is at least this; "
+        "otherwise the best sentence of the closest passage does.",
+    )
+    polarity_min: float = Field(
+        0.70,
+        description="'Yes'/'No' is said only when the leading line carries that polarity and is at least this "
+        "similar to a yes/no question; otherwise the line is given without it.",
+    )
+    max_points: int = Field(3, description="Supporting points after the lead sentence.")
+    point_floor: float = Field(0.50, description="A supporting line must be at least this similar to the question.")
+    min_relative: float = Field(0.85, description="...and at least this share of the lead line's similarity.")
+    duplicate_above: float = Field(0.92, description="A line this similar to one already shown is left out.")
+    overview_min: float = Field(
+        0.75, description="An overview (a map of articles) answers when its question is at least this similar."
+    )
+    background_min: float = Field(
+        0.55, description="A background or calendar line answers when it is at least this similar to the question."
+    )
+    llm_lines: int = Field(12, description="Authored answer lines given to a language model with the passages.")
     reference_mismatch: float = Field(
         0.75,
         description="A named article is set aside when its best similarity (passages and question hints) is "

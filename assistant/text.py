@@ -80,9 +80,12 @@ STOPWORDS = frozenset(
 
 # Every passage is about this convention, so naming it ("under the UN cybercrime treaty") carries no signal and
 # only pulls generic passages (art. 1, the final clauses) up; it is dropped before ranking.
+# "the UN cybercrime convention", "the Hanoi Convention", "UNCC", "UNCAC"-free: names of this convention say
+# nothing about the subject of a question, and would pull it towards passages that name the convention.
 SELF_REFERENCE = re.compile(
     r"\b(?:(?:of|in|under|by|from)\s+)?(?:the\s+)?(?:(?:UN|U\.N\.|united nations|hanoi)\s+)?"
-    r"(?:cyber[- ]?crime\s+)?(?:convention|treaty)(?:\s+against\s+cybercrime)?(?:'s)?\b",
+    r"(?:cyber[- ]?crime\s+)?(?:convention|treaty)(?:\s+against\s+cybercrime)?(?:'s)?\b"
+    r"|\b(?:(?:of|in|under|by|from)\s+)?(?:the\s+)?UNCC\b",
     re.I,
 )
 

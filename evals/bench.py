@@ -29,7 +29,7 @@ COLD_OURS = (
     PEAK
     + """
 import time; t = time.perf_counter()
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.runtime import load_runtime
 from assistant.settings import get_settings
 s = get_settings(); rt = load_runtime(s, ensure=False)
@@ -84,7 +84,7 @@ def _cold(code: str) -> tuple[float, float]:
 
 
 def run(out: Path) -> dict:
-    from assistant.answer import Answerer
+    from assistant.answering import Answerer
     from assistant.index import build_index
     from assistant.runtime import load_runtime
     from evals.baseline import NaiveRAG

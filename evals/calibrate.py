@@ -14,7 +14,7 @@ import argparse
 import itertools
 from pathlib import Path
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.runtime import load_runtime
 from assistant.settings import PROJECT_ROOT, get_settings
 from evals.dataset import EvalItem, load_dataset

@@ -20,6 +20,9 @@ class EvalItem(BaseModel):
     key_facts: list[str] = Field(default_factory=list)
     category: str = "uncategorised"
     answerable: bool = True
+    type: str = ""  # question type (fact, yesno, overview, ...), for figures per type
+    polarity: str | None = None  # "yes"/"no" where the answer to a yes/no question is settled
+    expected_paragraphs: list[str] = Field(default_factory=list)  # "42:Dual criminality", "40:13"
 
 
 def load_dataset(path: Path) -> list[EvalItem]:

@@ -22,7 +22,11 @@ class ItemResult:
     abstained: bool
     latency_ms: float
     fact_scores: tuple[float, ...] = ()
+    lead_fact_scores: tuple[float, ...] = ()  # the same facts against the answer's first two sentences
+    paragraph_expected: tuple[str, ...] = ()
+    lead_provision: tuple[str, ...] = ()  # names of the provision the first citation points to: "42:Duration"
     answer: str = field(default="", repr=False)
+    qtype: str = ""
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -43,6 +47,9 @@ def compute(results: list[ItemResult], threshold: float = THRESHOLD) -> dict:
     # Citing anything in an answer to an unanswerable question is wrong by definition.
     cited_total += sum(len(r.cited) for r in answered if not r.answerable)
     facts = [s for r in answerable for s in r.fact_scores]
+    answered_ok = [r for r in answerable if not r.abstained and r.fact_scores]
+    with_paragraphs = [r for r in answerable if r.paragraph_expected and not r.abstained]
+    lengths = [len(r.answer) for r in answerable if not r.abstained]
     latencies = np.asarray([r.latency_ms for r in results]) if results else np.zeros(1)
     return {
         "n": len(results),
@@ -66,6 +73,18 @@ def compute(results: list[ItemResult], threshold: float = THRESHOLD) -> dict:
             "coverage": _ratio(sum(s >= threshold for s in facts), len(facts)),
             "threshold": threshold,
         },
+        "answers": {
+            # The first two sentences state at least one key fact: the answer comes first.
+            "lead_answer_rate": _ratio(
+                sum(any(s >= threshold for s in r.lead_fact_scores) for r in answered_ok), len(answered_ok)
+            ),
+            # The first citation points to one of the provisions that answer the question.
+            "paragraph_accuracy": _ratio(
+                sum(bool(set(r.lead_provision) & set(r.paragraph_expected)) for r in with_paragraphs),
+                len(with_paragraphs),
+            ),
+            "median_chars": int(np.median(lengths)) if lengths else None,
+        },
         "latency_ms": {
             "p50": round(float(np.percentile(latencies, 50)), 2),
             "p95": round(float(np.percentile(latencies, 95)), 2),
@@ -73,10 +92,11 @@ def compute(results: list[ItemResult], threshold: float = THRESHOLD) -> dict:
     }
 
 
-def by_category(results: list[ItemResult]) -> dict[str, dict]:
+def by_category(results: list[ItemResult], key: str = "category") -> dict[str, dict]:
+    """Figures per category, or per question type with key="qtype"."""
     groups: dict[str, list[ItemResult]] = defaultdict(list)
     for r in results:
-        groups[r.category].append(r)
+        groups[getattr(r, key) or "unlabelled"].append(r)
     out = {}
     for name, items in sorted(groups.items()):
         m = compute(items)
@@ -85,5 +105,7 @@ def by_category(results: list[ItemResult]) -> dict[str, dict]:
             "recall@5": m["retrieval"]["recall@5"],
             "citation_recall": m["citations"]["recall"],
             "abstention_accuracy": m["abstention"]["accuracy"],
+            "key_facts": m["key_facts"]["coverage"],
+            "lead_answer_rate": m["answers"]["lead_answer_rate"],
         }
     return out

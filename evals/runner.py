@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import random
 import time
 from dataclasses import asdict
@@ -10,16 +11,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
+from assistant.records import Citation
 from assistant.runtime import Runtime
 from evals.baseline import NaiveRAG
 from evals.dataset import EvalItem
-from evals.judge import Judge, validate_judge
+from evals.judge import Judge, sentences, validate_judge
 from evals.metrics import ItemResult, by_category, compute
 from evals.report import write_chart, write_report
 
 
-def _result(judge: Judge, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str):
+def _result(
+    judge: Judge, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str, provision=()
+):
+    facts = item.key_facts if item.answerable else []
     return ItemResult(
         id=item.id,
         category=item.category,
@@ -30,9 +35,24 @@ def _result(judge: Judge, item: EvalItem, retrieved, cited, abstained: bool, lat
         cited=tuple(cited),
         abstained=abstained,
         latency_ms=round(latency_ms, 2),
-        fact_scores=tuple(judge.scores(item.key_facts, text)) if item.answerable else (),
+        fact_scores=tuple(judge.scores(facts, text)),
+        lead_fact_scores=tuple(judge.scores(facts, " ".join(sentences(text)[:2]))),
+        paragraph_expected=tuple(item.expected_paragraphs),
+        lead_provision=tuple(provision),
         answer=text,
+        qtype=item.type,
     )
+
+
+def provision_names(citation: Citation) -> tuple[str, ...]:
+    """The names a dataset may use for the provision a citation points to: its paragraph number, the heading
+    of its section, its bold label, or "notes"."""
+    if citation.article is None:
+        return ()
+    names = {citation.paragraph or "", citation.heading}
+    if label := re.match(r"\*\*(.+?)\*\*", citation.text):
+        names.add(label.group(1))
+    return tuple(f"{citation.article}:{n}" for n in names if n)
 
 
 def run_ours(answerer: Answerer, judge: Judge, items: list[EvalItem], progress: bool) -> list[ItemResult]:
@@ -43,8 +63,9 @@ def run_ours(answerer: Answerer, judge: Judge, items: list[EvalItem], progress: 
         answer = answerer.answer(item.question)
         latency = (time.perf_counter() - start) * 1000
         retrieved = dict.fromkeys(p.article for p in answer.passages if p.article is not None)
-        cited = dict.fromkeys(c.article for c in answer.citations)
-        out.append(_result(judge, item, retrieved, cited, answer.abstained, latency, answer.text))
+        cited = dict.fromkeys(c.article for c in answer.citations if c.article is not None)
+        provision = provision_names(answer.citations[0]) if answer.citations else ()
+        out.append(_result(judge, item, retrieved, cited, answer.abstained, latency, answer.text, provision))
     return out
 
 
@@ -83,6 +104,7 @@ def evaluate(rt: Runtime, answerer: Answerer, items: list[EvalItem], out_dir: Pa
     theirs = run_baseline(baseline, judge, items, progress)
     metrics = compute(ours)
     metrics["by_category"] = by_category(ours)
+    metrics["by_type"] = by_category(ours, key="qtype")
     metrics["judge_validation"] = judge_check(judge, items, ours)
     metrics["backend"] = answerer.llm.name if answerer.llm else "extractive"
     metrics["baseline"] = compute(theirs) | {"by_category": by_category(theirs)}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.answer import Answerer, Turn, as_turn
+from assistant.answering import Answerer, Turn, as_turn
 from assistant.citations import cited
 from assistant.cli import main
 from assistant.errors import InvalidInput

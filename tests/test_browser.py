@@ -41,7 +41,7 @@ def app_url(full_runtime, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """The app on a free local port, with its own Gradio temp folder, for the whole session."""
     old_temp = os.environ.get("GRADIO_TEMP_DIR")
     os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio"))  # read when components are built
-    from assistant.answer import Answerer
+    from assistant.answering import Answerer
     from assistant.ui import build_app, launch_options
 
     answerer = Answerer(full_runtime.retriever, full_runtime.settings.answer, None)
@@ -287,7 +287,7 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
     import httpx
     from gradio_client import Client
 
-    from assistant.answer import Answerer
+    from assistant.answering import Answerer
     from assistant.ui import build_app, launch_options
 
     outside: list[object] = []

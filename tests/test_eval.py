@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.errors import InvalidInput
 from assistant.settings import PROJECT_ROOT, AnswerSettings
 from evals.dataset import load_dataset

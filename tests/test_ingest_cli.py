@@ -100,7 +100,7 @@ def test_ingest_then_index_includes_official_passages(folder, tiny_settings: Set
     assert read_manifest(tiny_settings.index_dir).fingerprint == fingerprint
 
     # Answers now quote the official wording, marked as such, and `uncc articles` would show it first.
-    from assistant.answer import Answerer
+    from assistant.answering import Answerer
     from assistant.runtime import load_runtime
 
     rt = load_runtime(tiny_settings, ensure=False)

@@ -23,7 +23,8 @@ from ingest_fixtures.model import FOOTNOTE
 from assistant.ingest import ingest_file
 from assistant.ingest.clean import clean
 from assistant.ingest.detect import detect_format
-from assistant.ingest.extract import Line, extract
+from assistant.ingest.extract import extract
+from assistant.ingest.pages import Line
 from assistant.ingest.parse import RawArticle, get_language, parse
 from assistant.knowledge import load_knowledge, load_map
 from assistant.official import load_official

@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.llm import ChatBackend, make_backend
 from assistant.settings import AnswerSettings, LLMSettings
 

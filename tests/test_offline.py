@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.index import ensure_index
 from assistant.runtime import load_runtime
 

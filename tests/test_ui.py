@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.answer import MAX_QUESTION_CHARS, Answerer
+from assistant.answering import MAX_QUESTION_CHARS, Answerer
 from assistant.errors import DraftError, InvalidInput, LLMError
 from assistant.records import Citation
 from assistant.settings import Settings

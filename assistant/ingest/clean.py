@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from assistant.ingest.extract import Line, Page
+from assistant.ingest.pages import Line, Page
 
 _EDGE = 4  # lines at the top and at the bottom of a page where running headers and footers sit
 _REPEATED_SHARE = 0.3  # a line at the same edge of this share of pages is a running header or footer

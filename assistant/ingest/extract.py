@@ -8,32 +8,16 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import IngestError
 from assistant.ingest.detect import MAX_FILE_BYTES, Format
+from assistant.ingest.pages import Extraction, Line, Page
 
 if TYPE_CHECKING:
     from bs4 import Tag
     from lxml.etree import _Element
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    size: float = 0.0  # font size in points (PDF only; 0 = unknown), to tell footnotes from body text
-
-
-Page = list[Line]
-
-
-@dataclass
-class Extraction:
-    pages: list[Page]
-    page_count: int | None = None  # PDF pages; None for formats without pages
-    warnings: list[str] = field(default_factory=list)
 
 
 def extract(path: Path, fmt: Format) -> Extraction:

@@ -17,7 +17,7 @@ from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from assistant.errors import IngestError
-from assistant.ingest.extract import Extraction, Line, Page
+from assistant.ingest.pages import Extraction, Line, Page
 from assistant.ingest.report import number_ranges
 
 # Even a large-print copy of the convention runs to a few hundred pages.

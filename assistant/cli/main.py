@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import textwrap
+from importlib.metadata import entry_points
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from assistant.errors import AssistantError, InvalidInput
 from assistant.knowledge import ROMAN
 from assistant.records import Article, Passage
 from assistant.settings import Settings, get_settings
+from assistant.cli.common import open_runtime
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -37,16 +39,6 @@ def _article_number(value: str) -> int:
     if not 1 <= n <= 68:
         raise argparse.ArgumentTypeError(f"article {n} does not exist: the convention has articles 1 to 68")
     return n
-
-
-def load_cli_runtime(settings: Settings):
-    """The runtime for a command, saying on stderr when the index had to be (re)built."""
-    from assistant.runtime import load_runtime  # heavy imports only for commands that need the model
-
-    rt = load_runtime(settings, progress=sys.stderr.isatty())
-    if rt.ensured and rt.ensured.action != "up to date":
-        print(f"Index {rt.ensured.action} ({rt.ensured.reason}).", file=sys.stderr)
-    return rt
 
 
 # -- index ------------------------------------------------------------------------------------------------
@@ -89,9 +81,9 @@ def _print_passages(passages: list[Passage]) -> None:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    rt = load_cli_runtime(settings)
+    rt = open_runtime(settings)
     if args.batch:
-        from assistant.batch import read_batch
+        from assistant.cli.batch import read_batch
 
         for item in read_batch(Path(args.batch)):
             if item.error:
@@ -214,13 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Subcommands that live beside their own module."""
-    from assistant.answer_cli import register as ask
+    """Subcommands that live beside their own module, then those other packages register as entry points in
+    the group `uncc.commands` (`uncc eval` lives in evals/, which builds on assistant/, never the reverse)."""
+    from assistant.cli.ask import register as ask
     from assistant.drafting.cli import register as draft
-    from assistant.eval_cli import register as evaluate
     from assistant.ingest.cli import register as ingest
 
-    return [ask, draft, ingest, evaluate]
+    found = sorted(entry_points(group="uncc.commands"), key=lambda e: e.name)
+    return [ask, draft, ingest, *(e.load() for e in found)]
 
 
 def main(argv: list[str] | None = None) -> int:

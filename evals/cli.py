@@ -11,18 +11,16 @@ from assistant.settings import PROJECT_ROOT, Settings
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.answer_cli import make_answerer
-    from assistant.cli import load_cli_runtime
+    from assistant.cli.common import open_runtime
     from evals.dataset import load_dataset
     from evals.runner import evaluate
 
     items = load_dataset(Path(args.dataset))
     if args.limit:
         items = items[: args.limit]
-    rt = load_cli_runtime(settings)
-    answerer = make_answerer(settings, args.llm, runtime=rt)
-    metrics = evaluate(rt, answerer, items, Path(args.out), progress=sys.stderr.isatty())
-    summary = {k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "latency_ms")}
+    rt = open_runtime(settings, args.llm)
+    metrics = evaluate(rt, rt.answerer, items, Path(args.out), progress=sys.stderr.isatty())
+    summary = {k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "answers", "latency_ms")}
     print(json.dumps(summary, indent=2))
     print(f"Wrote {args.out}/metrics.json, report.md and by_category.png", file=sys.stderr)
     return 0

@@ -1,6 +1,6 @@
 """The Ask tab's logic: one chat turn, the citation chips, the cited-passages panel and the copy text.
 
-Nothing here touches Gradio: `assistant.ui` maps these values onto components, so the behaviour is tested
+Nothing here touches Gradio: `assistant.ui.app` maps these values onto components, so the behaviour is tested
 without a browser. A session's conversation lives in an `AskState` kept in `gr.State`, one per browser tab.
 """
 
@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.answer import MAX_QUESTION_CHARS, Answerer, Turn, as_turn
-from assistant.answer_cli import answer_json
+from assistant.answering import Answerer, Turn, as_turn
 from assistant.errors import AssistantError, InvalidInput
 from assistant.records import Answer, Citation
 
@@ -27,7 +26,8 @@ EXAMPLES = (
     "Which offences must States Parties establish for illegal access?",
 )
 EMPTY_MESSAGE = "Type a question first, e.g. “What must a preservation request contain?”"
-ABSTAINED_MARK = "⚠️ **Abstained: no answer from the convention.**"
+# A correct "no" is not a failure: the mark says which kind of answer it is.
+KIND_MARKS = {"not_covered": "ℹ️ **Not in the convention**", "declined": "ℹ️ **Declined**"}
 WORKING = "_Looking this up in the convention…_"
 SOURCE_NAMES = {
     "restatement": "our restatement, not the official text",
@@ -65,7 +65,8 @@ def ask_turn(answerer: Answerer, message: object, state: AskState) -> Iterator[A
     if not text.strip():
         yield AskView(state, f"⚠️ {EMPTY_MESSAGE}")
         return
-    asked = (*state.messages, {"role": "user", "content": shown_question(text)})
+    limit = answerer.retriever.settings.max_query_chars
+    asked = (*state.messages, {"role": "user", "content": shown_question(text, limit)})
     yield AskView(replace(state, messages=(*asked, _bot(WORKING))), "Working…", done=False)
     final: Answer | None = None
     try:
@@ -108,21 +109,24 @@ def _failed(state: AskState, asked: tuple[Message, ...], problem: str) -> AskVie
     return AskView(replace(state, messages=(*asked, _bot(f"⚠️ {problem}"))), f"⚠️ {problem}")
 
 
-def shown_question(text: str) -> str:
+def shown_question(text: str, limit: int) -> str:
     """The question as the chat shows it: a pasted 100k-character text would bury the conversation."""
     text = text.strip()
-    if len(text) <= MAX_QUESTION_CHARS:
+    if len(text) <= limit:
         return text
-    return f"{text[:MAX_QUESTION_CHARS]}… _[{len(text):,} characters; only the first {MAX_QUESTION_CHARS:,} are used]_"
+    return f"{text[:limit]}… _[{len(text):,} characters; only the first {limit:,} are used]_"
 
 
 def chat_text(answer: Answer) -> str:
-    """The answer as the chat shows it; an abstention is marked so it cannot be mistaken for an answer."""
-    return f"{ABSTAINED_MARK}\n\n{answer.text}" if answer.abstained else answer.text
+    """The answer as the chat shows it; "not in the convention" and "declined" are marked as such."""
+    mark = KIND_MARKS.get(answer.kind)
+    return f"{mark}\n\n{answer.text}" if mark else answer.text
 
 
 def status_line(answer: Answer) -> str:
-    what = "abstained" if answer.abstained else f"{len(answer.citations)} citation(s)"
+    what = {"not_covered": "not in the convention", "declined": "declined"}.get(
+        answer.kind, f"{len(answer.citations)} citation(s)"
+    )
     return f"Backend: {answer.backend} · {what} · {answer.latency_ms:.0f} ms"
 
 
@@ -144,8 +148,8 @@ def passages_html(state: AskState, selected: str | None = None) -> str:
     """The cited passages of the latest answer as cards; the one whose chip was clicked is highlighted."""
     if state.abstained:
         return (
-            '<div class="uncc-empty">No passage is cited: the assistant abstained. The nearest provisions '
-            "named in the reply are for orientation only.</div>"
+            '<div class="uncc-empty">No passage is cited: the convention does not answer this question, or it was '
+            "declined. The nearest provisions named in the reply are for orientation only.</div>"
         )
     if not state.citations:
         return '<div class="uncc-empty">The passages behind the latest answer appear here.</div>'
@@ -153,11 +157,13 @@ def passages_html(state: AskState, selected: str | None = None) -> str:
 
 
 def _card(c: Citation, selected: bool) -> str:
-    where = f"Article {c.article}" + (f", paragraph {c.paragraph}" if c.paragraph else "")
+    where = f"Article {c.article}" if c.article is not None else "Guidance note"
+    if c.paragraph:
+        where += f", paragraph {c.paragraph}" if c.paragraph_verified else f", {c.paragraph_note}"
     cls = "uncc-passage selected" if selected else "uncc-passage"
     body = BOLD.sub(r"<strong>\1</strong>", html.escape(" ".join(c.text.split())))
     return (
-        f'<article class="{cls}" data-label="{html.escape(c.label)}">'
+        f'<article class="{cls}" data-label="{html.escape(c.label)}" id="{html.escape(c.passage_id)}">'
         f'<div class="uncc-passage-head"><span class="uncc-label">{html.escape(c.label)}</span>'
         f'<span class="uncc-kind uncc-kind-{c.source}">{html.escape(SOURCE_NAMES.get(c.source, c.source))}</span></div>'
         f'<div class="uncc-passage-title">{html.escape(where)} · {html.escape(c.title)}</div>'
@@ -169,5 +175,5 @@ def ask_api(answerer: Answerer, question: str) -> tuple[str, list[dict[str, Any]
     """The `/ask` endpoint: one question, no conversation; the answer text and its citations."""
     if not isinstance(question, str) or not question.strip():
         raise InvalidInput(EMPTY_MESSAGE)
-    data = answer_json(answerer.answer(question))
+    data = answerer.answer(question).as_json()
     return data["answer"], data["citations"]

@@ -1,7 +1,7 @@
 """The web app: a Gradio Blocks page with three tabs (Ask, Draft, Convention) and two named API endpoints.
 
-Layout and wiring only: every callback calls a function of `assistant.ui_ask`, `ui_draft` or
-`ui_convention` (the Draft tab's layout is in `ui_draft_tab`). Per-user data lives in `gr.State` or in the
+Layout and wiring only: every callback calls a function of `ask`, `draft` or `reader` in this
+package (the Draft tab's layout is in `draft_tab`). Per-user data lives in `gr.State` or in the
 browser's own components, so one session never sees another's chat or draft. `launch_options` holds the
 settings for confidential work: local address, no share link, no analytics, no run history, no fonts or
 scripts fetched from the internet.
@@ -15,13 +15,13 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answer import Answerer
+from assistant.answering import Answerer
 from assistant.errors import AssistantError, InvalidInput
 from assistant.official import load_official
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.ui_ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
-from assistant.ui_convention import (
+from assistant.ui.ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui.reader import (
     about_markdown,
     article_choices,
     article_view,
@@ -32,9 +32,9 @@ from assistant.ui_convention import (
     search,
     source_banner,
 )
-from assistant.ui_draft import draft_api
-from assistant.ui_draft_tab import PRIVATE, draft_tab
-from assistant.ui_style import CSS
+from assistant.ui.draft import draft_api
+from assistant.ui.draft_tab import PRIVATE, draft_tab
+from assistant.ui.style import CSS
 
 # System fonts only: the page must not fetch a web font (or anything else) from the internet.
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
@@ -79,13 +79,10 @@ def launch_options(settings: Settings) -> dict[str, Any]:
 
 
 def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
-    """The whole page for this runtime; `answerer` defaults to the one the settings choose."""
+    """The whole page for this runtime; `answerer` defaults to the runtime's own."""
     # Gradio reads this at call time, for Blocks it creates itself too; app.py sets it before importing gradio.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    if answerer is None:
-        from assistant.answer_cli import make_answerer
-
-        answerer = make_answerer(rt.settings, None, rt)
+    answerer = answerer or rt.answerer
     backend = f"language model {answerer.llm.name}" if answerer.llm else EXTRACTIVE
     with gr.Blocks(title="UNCC assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# UN Convention against Cybercrime: assistant and drafting desk")

@@ -1,5 +1,5 @@
 """The Draft tab's layout and wiring: a type picker, one generated form per request type, the live checklist,
-the preview and the downloads. The logic is in `assistant.ui_draft`.
+the preview and the downloads. The logic is in `assistant.ui.draft`.
 
 Every form is built up front and only the chosen one is visible: the values a user typed into one form stay
 there while they look at another, and each form's listeners have fixed inputs.
@@ -18,7 +18,7 @@ from gradio.utils import get_upload_folder
 from assistant import drafting
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.ui_draft import Widget, draft_view, example_values, form_intro, widgets, write_files
+from assistant.ui.draft import Widget, draft_view, example_values, form_intro, widgets, write_files
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 

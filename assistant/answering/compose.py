@@ -1,0 +1,211 @@
+"""The extractive composer: an answer line that answers the question first, then at most a few cited points.
+
+Lines come from the knowledge base's authored answer lines (knowledge/answers/), chosen by similarity of the
+question to each line's question and answer. Where an article has no line close enough, the best sentence of
+its closest passage leads instead. The provisions themselves travel with the citations, not in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.answering.state import Point, Question
+from assistant.knowledge import for_readers
+from assistant.prompts import message
+from assistant.records import Citation, Overview, Passage
+from assistant.retrieve import HybridRetriever
+from assistant.settings import AnswerSettings
+from assistant.text import tokens
+
+POLARITY_WORD = re.compile(r"^(Yes|No)[.,;]\s*")
+SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+BACKGROUND_NOTE = "background-and-calendar"
+DEFINITIONS = 2  # the article that defines the convention's terms
+
+
+class Composer:
+    def __init__(self, retriever: HybridRetriever, settings: AnswerSettings, overviews: Sequence[Overview] = ()):
+        self.retriever = retriever
+        self.settings = settings
+        self.overviews = tuple(overviews)
+        self._overview_vectors: np.ndarray | None = None  # embedded on first use: a handful of questions
+
+    # -- shapes ------------------------------------------------------------------------------------------
+
+    def background(self, q: Question) -> list[Point] | None:
+        """A background or calendar question, answered from the guidance note's lines when one fits."""
+        title = self._guidance_title(BACKGROUND_NOTE)
+        lines = self.retriever.answer_lines(guidance_title=title) if title else []
+        ranked = self._ranked(q, lines)
+        if not ranked or ranked[0][0] < self.settings.background_min:
+            return None
+        return self._points(q, ranked)
+
+    def overview(self, q: Question) -> list[Point] | None:
+        """A map of articles, one line each, led by the authored overview sentence that fits the question."""
+        if not self.overviews:
+            return None
+        if self._overview_vectors is None:
+            self._overview_vectors = self.retriever.embedder.encode([o.question for o in self.overviews])
+        sims = self._overview_vectors @ q.vector
+        best = int(np.argmax(sims))
+        if sims[best] < self.settings.overview_min:
+            return None
+        chosen = self.overviews[best]
+        summaries = [self.retriever.summary(a) for a in chosen.articles]
+        cites = tuple(_citation(s) for s in summaries if s is not None)
+        points = [Point(chosen.text, ())]
+        points += [
+            Point(f"Art. {c.article}: {self.retriever.titles.get(c.article, '')}", (c,)) for c in cites if c.article
+        ]
+        return points
+
+    def article_map(self, number: int) -> list[Point]:
+        """A bare article number: the article's gist, then its provisions by name."""
+        summary = self.retriever.summary(number)
+        own = self.retriever.article_passages(number)
+        gist = _first_sentence(summary.text) if summary else self.retriever.titles.get(number, "")
+        lead = Point(gist, (_citation(summary),) if summary else ())
+        names: list[str] = []
+        for p in own:
+            name = _provision_name(p)
+            if name and name not in names:
+                names.append(name)
+        if not names:
+            return [lead]
+        cite = (_citation(own[0]),)
+        return [lead, Point(f"{message('article_map')} " + "; ".join(names) + ".", cite)]
+
+    def lines(self, q: Question, articles: list[int]) -> list[Point]:
+        """The answer for one or more articles: the best line first, then supporting lines."""
+        candidates = [line for a in articles for line in self.retriever.answer_lines(a)]
+        ranked = self._ranked(q, candidates)
+        if not ranked or ranked[0][0] < self.settings.line_floor:
+            return self._best_sentence(q, articles[0])
+        points = self._points(q, ranked)
+        if q.qtype == "comparison" and len(articles) > 1:
+            # Both sides of a comparison: the other article's best line joins when the lead did not bring it.
+            shown = {c.article for p in points for c in p.citations}
+            for article in articles:
+                if article not in shown:
+                    other = [(s, line) for s, line in ranked if line.article == article]
+                    if other:
+                        points = [*points[: self.settings.max_points], self._point(q, other[0][1], lead=False)]
+        return points
+
+    # -- pieces ------------------------------------------------------------------------------------------
+
+    def _ranked(self, q: Question, lines: list[Passage]) -> list[tuple[float, Passage]]:
+        if not lines:
+            return []
+        sims = np.stack([self.retriever.vector(line) for line in lines]) @ q.vector
+        return sorted(zip((float(s) for s in sims), lines, strict=True), key=lambda sl: -sl[0])
+
+    def _points(self, q: Question, ranked: list[tuple[float, Passage]]) -> list[Point]:
+        top, lead = ranked[0]
+        points = [self._point(q, lead, lead=True, closeness=top)]
+        floor = max(self.settings.point_floor, top * self.settings.min_relative)
+        chosen = [lead]
+        for score, line in ranked[1:]:
+            if len(points) > self.settings.max_points or score < floor:
+                break
+            vector = self.retriever.vector(line)
+            if any(float(self.retriever.vector(c) @ vector) > self.settings.duplicate_above for c in chosen):
+                continue
+            chosen.append(line)
+            points.append(self._point(q, line, lead=False))
+        return points
+
+    def _point(self, q: Question, line: Passage, lead: bool, closeness: float = 0.0) -> Point:
+        """One answer line as a sentence. "Yes"/"No" stays only where the question asks for one, the line
+        carries that polarity, and the line's own question is close to the user's."""
+        keep = lead and q.qtype == "yesno" and line.polarity and closeness >= self.settings.polarity_min
+        text = line.text if keep else _without_polarity(line.text)
+        return Point(text, self._citations(line))
+
+    def _citations(self, line: Passage) -> tuple[Citation, ...]:
+        source = self.retriever.source_passage(line)
+        if line.article is not None:
+            basis = source or self.retriever.summary(line.article)
+            if basis is None:
+                return ()
+            # The label follows the line's paragraph; the text is the provision it restates.
+            return (
+                _citation(basis).model_copy(
+                    update={"paragraph": line.paragraph, "paragraph_verified": line.paragraph_verified}
+                ),
+            )
+        cites = [_citation(source)] if source else []
+        for number in line.articles:
+            summary = self.retriever.summary(number)
+            if summary is not None:
+                cites.append(_citation(summary))
+        return tuple(cites)
+
+    def _best_sentence(self, q: Question, article: int) -> list[Point]:
+        """No authored line fits: the sentence of the article's closest passage that shares most words with
+        the question."""
+        own = self.retriever.article_passages(article) or [p for p in q.passages if p.article == article]
+        if not own:
+            return []
+        best = max(own, key=lambda p: self.retriever.similarity(q.vector, p))
+        wanted = set(tokens(q.text))
+        sentences = [s for s in SENTENCE.split(_plain(best.text)) if s.strip()]
+        sentence = max(sentences, key=lambda s: len(wanted & set(tokens(s))))
+        return [Point(sentence, (_citation(best),))]
+
+    def _guidance_title(self, slug: str) -> str | None:
+        return next((p.title for p in self.retriever.passages if p.id.startswith(f"guidance:{slug}:")), None)
+
+
+def render(points: list[Point]) -> str:
+    """The lead sentence with its citations, then the supporting points as a list."""
+    if not points:
+        return ""
+    lines = [_with_markers(points[0])]
+    lines += [f"- {_with_markers(p)}" for p in points[1:]]
+    return "\n".join(lines)
+
+
+def _with_markers(point: Point) -> str:
+    markers = " ".join(f"[{c.label}]" for c in dict.fromkeys(point.citations))
+    return f"{point.text} {markers}".strip()
+
+
+def _citation(p: Passage) -> Citation:
+    return Citation(
+        article=p.article,
+        paragraph=p.paragraph,
+        paragraph_verified=p.paragraph_verified,
+        title=p.title,
+        source=p.source,
+        text=for_readers(p.text),
+        passage_id=p.id,
+        heading="notes" if p.kind == "notes" else p.heading,
+    )
+
+
+def _without_polarity(text: str) -> str:
+    rest = POLARITY_WORD.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest else text
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"\*\*(.+?)\*\*:?\s*", "", text).split())
+
+
+def _first_sentence(text: str) -> str:
+    match = re.match(r"(.+?(?<!\be)(?<!\bi)(?<!\bg)(?<!\bart)[.;])(\s+(?=[A-Z(])|$)", text.strip(), re.S)
+    return " ".join((match.group(1) if match else text).split())
+
+
+def _provision_name(p: Passage) -> str:
+    label = re.match(r"\*\*(.+?)\*\*", p.text)
+    if label:
+        return label.group(1)
+    if p.kind == "notes":
+        return ""
+    return f"para. {p.paragraph}" if p.paragraph else p.heading

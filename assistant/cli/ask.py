@@ -1,0 +1,56 @@
+"""`uncc ask`: answer questions with verified article citations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from assistant.cli.common import open_runtime
+from assistant.errors import InvalidInput
+from assistant.settings import Settings
+
+READ_THE_PROVISION = "Read the provision (our restatement of the convention unless marked official text):"
+SOURCES = {"restatement": "our restatement", "official": "official text", "guidance": "guidance note"}
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    answerer = open_runtime(settings, args.llm).answerer
+    if args.batch:
+        from assistant.cli.batch import read_batch
+
+        for item in read_batch(Path(args.batch)):
+            if item.error:
+                print(json.dumps({"line": item.line, "error": item.error}), flush=True)
+                continue
+            try:
+                print(json.dumps(answerer.answer(item.question).as_json()), flush=True)
+            except InvalidInput as exc:
+                print(json.dumps({"line": item.line, "question": item.question, "error": str(exc)}), flush=True)
+        return 0
+    if not args.question:
+        raise InvalidInput('Give a question, e.g. uncc ask "what must a preservation request contain?"')
+    answer = answerer.answer(" ".join(args.question))
+    if args.json:
+        print(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print(f"\n{READ_THE_PROVISION}")
+        for c in answer.citations:
+            where = f"{c.label}, {c.paragraph_note}" if c.paragraph_note else c.label
+            print(f"\n[{where}] {c.title} ({SOURCES.get(c.source, c.source)})")
+            print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "  "))
+    print(f"\n[{answer.backend}, {answer.latency_ms:.0f} ms]", file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ask", help="answer a question with article citations")
+    p.add_argument("question", nargs="*", help="the question")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--llm", metavar="NAME", help="extractive (default), ollama, openai or llamacpp")
+    p.add_argument("--batch", metavar="FILE", help="JSONL with a 'question' field, or one question a line")
+    p.set_defaults(handler=cmd_ask)

@@ -1,0 +1,5 @@
+"""The web app (Gradio): `app` lays out the page; `ask`, `draft`, `reader` hold the callbacks' logic."""
+
+from assistant.ui.app import build_app, launch_options, parse_auth
+
+__all__ = ["build_app", "launch_options", "parse_auth"]
