@@ -144,7 +144,7 @@ class Answerer:
             q.answer = self._abstain(q, abstain_sentence())
             return
         q.lead_article, q.mismatch = self._lead(q)
-        if q.qtype == "background" and (points := self.composer.background(q)):
+        if points := self.composer.background(q):
             q.answer = self._answered(q, points, "extractive")
             return
         # Question hints count here: a question close to one an article is known to answer is answerable.
@@ -159,7 +159,7 @@ class Answerer:
             q.answer = self._abstain(q, abstain_sentence() + (f" {absence.text}" if absent else ""))
 
     def _compose(self, q: Question) -> list[Point]:
-        if q.qtype == "overview" and (points := self.composer.overview(q)):
+        if points := self.composer.overview(q):
             return points
         retrieved = [p.article for p in q.passages if p.article is not None]
         named = () if q.mismatch else q.refs.articles

@@ -36,11 +36,13 @@ class Composer:
     # -- shapes ------------------------------------------------------------------------------------------
 
     def background(self, q: Question) -> list[Point] | None:
-        """A background or calendar question, answered from the guidance note's lines when one fits."""
+        """A background or calendar question, answered from the guidance note's lines when one fits: closely
+        for a question recognised as background, very closely for any other."""
         title = self._guidance_title(BACKGROUND_NOTE)
         lines = self.retriever.answer_lines(guidance_title=title) if title else []
         ranked = self._ranked(q, lines)
-        if not ranked or ranked[0][0] < self.settings.background_min:
+        floor = self.settings.background_min if q.qtype == "background" else self.settings.any_type_min
+        if not ranked or ranked[0][0] < floor:
             return None
         return self._points(q, ranked)
 
@@ -52,7 +54,7 @@ class Composer:
             self._overview_vectors = self.retriever.embedder.encode([o.question for o in self.overviews])
         sims = self._overview_vectors @ q.vector
         best = int(np.argmax(sims))
-        if sims[best] < self.settings.overview_min:
+        if sims[best] < (self.settings.overview_min if q.qtype == "overview" else self.settings.any_type_min):
             return None
         chosen = self.overviews[best]
         summaries = [self.retriever.summary(a) for a in chosen.articles]
