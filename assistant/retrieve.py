@@ -153,6 +153,11 @@ class HybridRetriever:
         vector = self.index.vectors[self._row[line.id]]
         return max(fits, key=lambda p: float(self.index.vectors[self._row[p.id]] @ vector))
 
+    def lexical_scores(self, query: str, passages: list[Passage]) -> np.ndarray:
+        """BM25 scores of these passages for the query (its answer-line questions included)."""
+        scores = self._lexical.scores(tokens(self.search_text(query)))
+        return scores[[self._row[p.id] for p in passages]]
+
     def vector(self, passage: Passage) -> np.ndarray:
         return self.index.vectors[self._row[passage.id]]
 

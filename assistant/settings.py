@@ -83,6 +83,9 @@ class AnswerSettings(_Section):
         description="'Yes'/'No' is said only when the leading line carries that polarity and is at least this "
         "similar to a yes/no question; otherwise the line is given without it.",
     )
+    line_lexical_weight: float = Field(
+        0.1, description="Weight of shared words (BM25, scaled to the best line) when answer lines are ranked."
+    )
     max_points: int = Field(3, description="Supporting points after the lead sentence.")
     point_floor: float = Field(
         0.40,

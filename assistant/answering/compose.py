@@ -101,10 +101,15 @@ class Composer:
     # -- pieces ------------------------------------------------------------------------------------------
 
     def _ranked(self, q: Question, lines: list[Passage]) -> list[tuple[float, Passage]]:
+        """Lines with their similarity to the question, best first. The order also weighs the words they share
+        with the question (BM25, scaled to the best line): embeddings alone blur lines of one article."""
         if not lines:
             return []
         sims = np.stack([self.retriever.vector(line) for line in lines]) @ q.vector
-        return sorted(zip((float(s) for s in sims), lines, strict=True), key=lambda sl: -sl[0])
+        lexical = self.retriever.lexical_scores(q.query or q.text, lines)
+        order = sims + self.settings.line_lexical_weight * lexical / max(float(lexical.max()), 1e-9)
+        ranked = sorted(zip(order, (float(s) for s in sims), lines, strict=True), key=lambda t: -t[0])
+        return [(sim, line) for _, sim, line in ranked]
 
     def _points(self, q: Question, ranked: list[tuple[float, Passage]]) -> list[Point]:
         top, lead = ranked[0]
