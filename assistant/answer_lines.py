@@ -85,9 +85,11 @@ def _lines(path: Path, data: dict, prefix: str, allowed: set[str], **source) -> 
             raise KnowledgeError(f"{where}: para {para!r} is not a paragraph, provision label or section there.")
         polarity = item.get("polarity")
         if polarity not in (None, "yes", "no"):
-            raise KnowledgeError(f"{where}: polarity must be \"yes\" or \"no\" (quoted), got {polarity!r}.")
+            raise KnowledgeError(f'{where}: polarity must be "yes" or "no" (quoted), got {polarity!r}.')
         if polarity and not re.match(rf"{polarity.capitalize()}[.,;]", text):
-            raise KnowledgeError(f"{where}: polarity {polarity!r} needs an answer that starts with '{polarity.capitalize()}.'.")
+            raise KnowledgeError(
+                f"{where}: polarity {polarity!r} needs an answer that starts with '{polarity.capitalize()}.'."
+            )
         out.append(
             AnswerLine(
                 id=f"{prefix}:{number}",

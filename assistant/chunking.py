@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from assistant.knowledge import for_readers
 from assistant.records import AnswerLine, Article, GuidanceNote, Paragraph, Passage
 
 BULLET = re.compile(r"^\s*[-*]\s+", re.M)
@@ -107,7 +108,10 @@ def answer_passages(lines: Iterable[AnswerLine], articles: Iterable[Article], no
     by_number = {a.number: a for a in articles}
     titles = {g.slug: g.title for g in notes}
     for line in lines:
-        common = {"id": f"answer:{line.id}", "text": line.text, "kind": "answer", "heading": line.para}
+        text = for_readers(line.text)  # a line that only tells writers how to cite is not an answer
+        if not text:
+            continue
+        common = {"id": f"answer:{line.id}", "text": text, "kind": "answer", "heading": line.para}
         common |= {"hint": line.question, "polarity": line.polarity}
         if line.article is None:
             yield Passage(source="guidance", title=titles[line.guidance], articles=line.articles, **common)

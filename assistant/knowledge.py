@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.errors import KnowledgeError
 from assistant.answer_lines import load_answer_lines
+from assistant.errors import KnowledgeError
 from assistant.records import AnswerLine, Article, GuidanceNote, GuidanceSection, Overview, Paragraph
 
 ARTICLE_COUNT = 68
@@ -22,7 +22,7 @@ ARTICLE_NUMBER = re.compile(r"\b(art(icle)?s?\.?|§)\s*\d", re.I)
 # Notes to the knowledge base's writers ("cite as art. 40 without a paragraph", "see the guidance note"):
 # metadata, never shown to a user, so they are removed from every text the reader or an answer can show.
 WRITER_NOTE = re.compile(
-    r"\bcite (?:it|this|them|these|definitions|subparagraphs|the later rules|as|only|\"art|art\.)"
+    r"\bcite\s+(?:it|this|them|these|definitions|subparagraphs|the later rules|as|only|\"art|art\.)"
     r"|\bdo not cite\b|\bsee the guidance note\b|\bsafe citations?\b",
     re.I,
 )

@@ -15,7 +15,7 @@ from assistant.index import EnsureResult, LoadedIndex, ensure_index, open_index
 from assistant.knowledge import KnowledgeBase, load_knowledge
 from assistant.llm import BACKENDS, make_backend
 from assistant.retrieve import HybridRetriever, make_retriever
-from assistant.settings import Settings
+from assistant.settings import AnswerSettings, Settings
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,7 @@ class Runtime:
     warnings: tuple[str, ...] = ()  # for the interface to show, e.g. an LLM backend that could not be used
 
 
-def load_runtime(
-    settings: Settings, *, ensure: bool = True, progress: bool = False, llm: str | None = None
-) -> Runtime:
+def load_runtime(settings: Settings, *, ensure: bool = True, progress: bool = False, llm: str | None = None) -> Runtime:
     """Open the index (building it first if missing, stale or damaged, when `ensure`), the model, and the
     answerer with the chat backend that `llm` (or the settings) choose."""
     ensured = ensure_index(settings, progress=progress) if ensure else None
@@ -54,3 +52,8 @@ def _chat_backend(settings: Settings, name: str | None):
         if name and name not in (*BACKENDS, "extractive", "none"):
             raise InvalidInput(str(exc)) from exc
         return None, (f"{exc} Using extractive answers.",)
+
+
+def with_answer_settings(rt: Runtime, settings: AnswerSettings) -> Answerer:
+    """An answerer over the same retriever and knowledge with other answer settings (calibration grids)."""
+    return Answerer(rt.retriever, settings, rt.answerer.llm, rt.knowledge.overviews)

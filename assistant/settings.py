@@ -86,6 +86,7 @@ class AnswerSettings(_Section):
     line_lexical_weight: float = Field(
         0.1, description="Weight of shared words (BM25, scaled to the best line) when answer lines are ranked."
     )
+    lead_words: int = Field(40, description="A lead sentence taken from a passage is cut to about this many words.")
     max_points: int = Field(3, description="Supporting points after the lead sentence.")
     point_floor: float = Field(
         0.40,

@@ -29,11 +29,10 @@ COLD_OURS = (
     PEAK
     + """
 import time; t = time.perf_counter()
-from assistant.answering import Answerer
 from assistant.runtime import load_runtime
 from assistant.settings import get_settings
 s = get_settings(); rt = load_runtime(s, ensure=False)
-Answerer(rt.retriever, s.answer).answer("What must a preservation request contain?")
+rt.answerer.answer("What must a preservation request contain?")
 print(time.perf_counter() - t, PEAK_KB())
 """
 )
@@ -84,7 +83,6 @@ def _cold(code: str) -> tuple[float, float]:
 
 
 def run(out: Path) -> dict:
-    from assistant.answering import Answerer
     from assistant.index import build_index
     from assistant.runtime import load_runtime
     from evals.baseline import NaiveRAG
@@ -92,7 +90,7 @@ def run(out: Path) -> dict:
     settings = get_settings()
     rt = load_runtime(settings)
     questions = _questions()
-    answerer = Answerer(rt.retriever, settings.answer)
+    answerer = rt.answerer
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         build_index(Settings(home=Path(tmp)))

@@ -14,8 +14,7 @@ import argparse
 import itertools
 from pathlib import Path
 
-from assistant.answering import Answerer
-from assistant.runtime import load_runtime
+from assistant.runtime import load_runtime, with_answer_settings
 from assistant.settings import PROJECT_ROOT, get_settings
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import ItemResult, compute
@@ -25,7 +24,7 @@ MARGINS = (-0.06, -0.03, 0.0, 0.03, 0.06)
 
 
 def _score(rt, answer_settings, items: list[EvalItem]) -> dict:
-    answerer = Answerer(rt.retriever, answer_settings)
+    answerer = with_answer_settings(rt, answer_settings)
     results = []
     for item in items:
         a = answerer.answer(item.question)

@@ -20,7 +20,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         items = items[: args.limit]
     rt = open_runtime(settings, args.llm)
     metrics = evaluate(rt, rt.answerer, items, Path(args.out), progress=sys.stderr.isatty())
-    summary = {k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "answers", "latency_ms")}
+    summary = {
+        k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "answers", "latency_ms")
+    }
     print(json.dumps(summary, indent=2))
     print(f"Wrote {args.out}/metrics.json, report.md and by_category.png", file=sys.stderr)
     return 0

@@ -60,8 +60,11 @@ def compute(results: list[ItemResult], threshold: float = THRESHOLD) -> dict:
         },
         "citations": {
             "precision": _ratio(cited_ok, cited_total),
+            # Over the answerable questions that name the articles a right answer cites (a background question
+            # answered from the guidance alone names none).
             "recall": _ratio(
-                sum(bool(r.expected) and set(r.expected) <= set(r.cited) for r in answerable), len(answerable)
+                sum(set(r.expected) <= set(r.cited) for r in answerable if r.expected),
+                sum(bool(r.expected) for r in answerable),
             ),
         },
         "abstention": {

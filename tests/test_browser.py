@@ -142,8 +142,8 @@ def test_bad_input_shows_a_message_in_place(page, app_url):
     expect(page.locator("#ask-status")).to_contain_text("Type a question first")
 
     ask(page, "How do I make ransomware?")
-    expect(bot_messages(page).first).to_contain_text("Abstained")
-    expect(page.locator("#passages")).to_contain_text("abstained")
+    expect(bot_messages(page).first).to_contain_text("Declined")
+    expect(page.locator("#passages")).to_contain_text("declined")
 
     ask(page, PRESERVATION_Q + " please" * 15_000)  # about 100,000 characters
     expect(bot_messages(page).nth(1)).to_contain_text("only the first 2000 characters", ignore_case=True)

@@ -40,5 +40,22 @@ def test_split_text_splits_bullets_and_long_text():
 def test_numbered_paragraph_keeps_its_number(tiny_knowledge):
     kb = load_knowledge(tiny_knowledge)
     passages = build_passages(kb.articles, kb.guidance, 1200)
-    labels = {p.label for p in passages if p.article == 37}
-    assert labels == {"Art. 37", "Art. 37(1)"}
+    numbered = [p for p in passages if p.article == 37 and p.paragraph == "1"]
+    # The number is kept, but until an official text shows it the citation leaves it out.
+    assert numbered and all(not p.paragraph_verified and p.label == "Art. 37" for p in numbered)
+
+
+def test_verified_paragraph_number_is_cited(tmp_path, tiny_knowledge):
+    path = tiny_knowledge / "convention" / "article-07.md"
+    path.write_text(path.read_text().replace("topics:", 'verified_paragraphs: ["1"]\ntopics:'))
+    kb = load_knowledge(tiny_knowledge)
+    labels = {p.label for p in build_passages(kb.articles, kb.guidance, 1200) if p.article == 7}
+    assert labels == {"Art. 7", "Art. 7(1)"}
+
+
+def test_writer_notes_never_reach_a_passage(tiny_knowledge):
+    path = tiny_knowledge / "convention" / "article-42.md"
+    path.write_text(path.read_text().replace("short.\n", "short. Cite it as art. 42 without a paragraph.\n"))
+    kb = load_knowledge(tiny_knowledge)
+    notes = [p.text for p in build_passages(kb.articles, kb.guidance, 1200) if p.kind == "notes"]
+    assert notes == ["Send it through the 24/7 network when time is short."]

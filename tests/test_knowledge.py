@@ -154,7 +154,7 @@ def test_file_number_must_match_front_matter(tiny_knowledge: Path):
 
 
 def test_every_policy_kind_has_its_statement(kb):
-    from assistant.answering import POLICY_STATEMENTS
+    from assistant.answering.answerer import POLICY_STATEMENTS
     from assistant.prompts import policy_patterns
 
     cues = {"crime_help", "follow_up_start", "follow_up_pronoun", "cross_border", "domestic"}

@@ -1,4 +1,4 @@
-"""Unit tests of the app's callback logic (assistant.ui_ask, ui_draft, ui_convention) and its launch settings."""
+"""Unit tests of the app's callback logic (assistant.ui: ask, draft, reader) and its launch settings."""
 
 from __future__ import annotations
 
@@ -9,13 +9,23 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.answering import MAX_QUESTION_CHARS, Answerer
+from assistant.answering import Answerer
 from assistant.errors import DraftError, InvalidInput, LLMError
 from assistant.records import Citation
 from assistant.settings import Settings
 from assistant.ui import build_app, launch_options, parse_auth
-from assistant.ui_ask import ABSTAINED_MARK, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
-from assistant.ui_convention import (
+from assistant.ui.ask import KIND_MARKS, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui.draft import (
+    case_from_values,
+    draft_api,
+    draft_view,
+    example_values,
+    values_from_case,
+    widget,
+    widgets,
+    write_files,
+)
+from assistant.ui.reader import (
     RESTATEMENT_NOTE,
     about_markdown,
     article_choices,
@@ -25,16 +35,6 @@ from assistant.ui_convention import (
     parse_article,
     search,
     source_banner,
-)
-from assistant.ui_draft import (
-    case_from_values,
-    draft_api,
-    draft_view,
-    example_values,
-    values_from_case,
-    widget,
-    widgets,
-    write_files,
 )
 
 PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
@@ -59,6 +59,8 @@ class ScriptedLLM:
 
 class BrokenAnswerer:
     """Stands in for an Answerer whose internals crash: the page must show a message, not a traceback."""
+
+    max_question_chars = 2000
 
     def stream(self, question, previous=None):
         raise RuntimeError("boom\nTraceback (most recent call last): secret internals")
@@ -113,16 +115,18 @@ def test_very_long_message_is_cut_for_display_and_noted(answerer):
     text = PRESERVATION_Q + " x" * 50_000
     last = final(ask_turn(answerer, text, AskState()))
     shown = last.state.messages[0]["content"]
-    assert len(shown) < MAX_QUESTION_CHARS + 200 and "only the first" in shown
-    assert f"first {MAX_QUESTION_CHARS} characters" in last.state.messages[-1]["content"]
+    limit = answerer.max_question_chars
+    assert len(shown) < limit + 200 and "only the first" in shown
+    assert f"first {limit} characters" in last.state.messages[-1]["content"]
 
 
-def test_abstention_is_marked_and_keeps_the_context(answerer):
+def test_not_covered_is_labelled_as_such_and_keeps_the_context(answerer):
     first = final(ask_turn(answerer, PRESERVATION_Q, AskState()))
     last = final(ask_turn(answerer, "What is the penalty for hacking in France?", first.state))
-    assert last.state.messages[-1]["content"].startswith(ABSTAINED_MARK)
+    content = last.state.messages[-1]["content"]
+    assert content.startswith(KIND_MARKS["not_covered"]) and "Abstained" not in content
     assert last.state.abstained and not last.state.citations
-    assert "abstained" in passages_html(last.state) and "abstained" in last.status
+    assert "does not answer" in passages_html(last.state) and "not in the convention" in last.status
     assert last.state.turn == first.state.turn  # a follow-up can still lean on the last real answer
 
 
@@ -158,7 +162,14 @@ def test_invalid_input_error_is_shown_in_place(answerer):
 def test_passages_panel_highlights_the_clicked_citation_and_escapes_text():
     cites = (
         Citation(article=42, paragraph=None, title="Preservation", source="restatement", text="Quick **freeze**."),
-        Citation(article=7, paragraph="1", title="<b>Access</b>", source="official", text="<script>x</script>"),
+        Citation(
+            article=7,
+            paragraph="1",
+            paragraph_verified=True,
+            title="<b>Access</b>",
+            source="official",
+            text="<script>x</script>",
+        ),
     )
     state = AskState(citations=cites)
     page = passages_html(state, "Art. 7(1)")

@@ -55,6 +55,11 @@ class Answerer:
 
     # -- public ----------------------------------------------------------------------------------------
 
+    @property
+    def max_question_chars(self) -> int:
+        """Longer questions are cut to this many characters (and the answer says so)."""
+        return self.retriever.settings.max_query_chars
+
     def answer(self, question: object, previous: Turn | None = None) -> Answer:
         """Answer one question; `previous` carries the conversation's last turn for follow-ups."""
         *_, final = self._run(question, previous, stream=False)
@@ -94,7 +99,7 @@ class Answerer:
             raise InvalidInput(message("not_text"))
         if "\x00" in question or _mostly_binary(question):
             raise InvalidInput(message("binary_question"))
-        limit = self.retriever.settings.max_query_chars
+        limit = self.max_question_chars
         q.text = clean_query(question, limit)
         if len(" ".join(question.split())) > limit:
             q.notes.append(message("truncated", limit=limit))
@@ -199,8 +204,11 @@ class Answerer:
     def _llm_answer(self, q: Question, stream: bool) -> Iterator[str | Answer]:
         from assistant.llm import build_messages
 
-        lines = [line for a in dict.fromkeys(p.article for p in q.passages if p.article) for line in
-                 self.retriever.answer_lines(a)][: self.settings.llm_lines]
+        lines = [
+            line
+            for a in dict.fromkeys(p.article for p in q.passages if p.article)
+            for line in self.retriever.answer_lines(a)
+        ][: self.settings.llm_lines]
         articles = [p for p in q.passages if p.article is not None]
         messages = build_messages(q.text, [*lines, *articles])
         since = time.perf_counter()

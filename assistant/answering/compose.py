@@ -23,7 +23,7 @@ from assistant.text import tokens
 POLARITY_WORD = re.compile(r"^(Yes|No)[.,;]\s*")
 SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 BACKGROUND_NOTE = "background-and-calendar"
-DEFINITIONS = 2  # the article that defines the convention's terms
+LEADING_CLAUSE = re.compile(r"^\W*(?:under|in|according to|for|with|by) [^,?]{1,60},\s*", re.I)
 
 
 class Composer:
@@ -59,7 +59,7 @@ class Composer:
         chosen = self.overviews[best]
         summaries = [self.retriever.summary(a) for a in chosen.articles]
         cites = tuple(_citation(s) for s in summaries if s is not None)
-        points = [Point(chosen.text, ())]
+        points = [Point(chosen.text, cites)]
         points += [
             Point(f"Art. {c.article}: {self.retriever.titles.get(c.article, '')}", (c,)) for c in cites if c.article
         ]
@@ -129,7 +129,13 @@ class Composer:
     def _point(self, q: Question, line: Passage, lead: bool, closeness: float = 0.0) -> Point:
         """One answer line as a sentence. "Yes"/"No" stays only where the question asks for one, the line
         carries that polarity, and the line's own question is close to the user's."""
-        keep = lead and q.qtype == "yesno" and line.polarity and closeness >= self.settings.polarity_min
+        keep = (
+            lead
+            and q.qtype == "yesno"
+            and line.polarity
+            and closeness >= self.settings.polarity_min
+            and _same_modality(q.text, line.hint)
+        )
         text = line.text if keep else _without_polarity(line.text)
         return Point(text, self._citations(line))
 
@@ -146,10 +152,12 @@ class Composer:
                 ),
             )
         cites = [_citation(source)] if source else []
+        vector = self.retriever.vector(line)
         for number in line.articles:
-            summary = self.retriever.summary(number)
-            if summary is not None:
-                cites.append(_citation(summary))
+            # The provision of each article the line rests on that is closest to the line itself.
+            own = self.retriever.article_passages(number)
+            if own:
+                cites.append(_citation(max(own, key=lambda p: float(self.retriever.vector(p) @ vector))))
         return tuple(cites)
 
     def _best_sentence(self, q: Question, article: int) -> list[Point]:
@@ -161,7 +169,9 @@ class Composer:
         best = max(own, key=lambda p: self.retriever.similarity(q.vector, p))
         wanted = set(tokens(q.text))
         sentences = [s for s in SENTENCE.split(_plain(best.text)) if s.strip()]
-        sentence = max(sentences, key=lambda s: len(wanted & set(tokens(s))))
+        sentence = _shortened(max(sentences, key=lambda s: len(wanted & set(tokens(s)))), self.settings.lead_words)
+        if best.source == "official":  # the authentic wording is quoted as such, never passed off as ours
+            sentence = f"“{sentence}” (official text)"
         return [Point(sentence, (_citation(best),))]
 
     def _guidance_title(self, slug: str) -> str | None:
@@ -178,7 +188,11 @@ def render(points: list[Point]) -> str:
 
 
 def _with_markers(point: Point) -> str:
-    markers = " ".join(f"[{c.label}]" for c in dict.fromkeys(point.citations))
+    labels = list(dict.fromkeys(c.label for c in point.citations))
+    articles = [c.article for c in point.citations if c.article is not None]
+    if len(labels) > 2 and len(articles) == len(labels):  # an overview's lead rests on every article it lists
+        return f"{point.text} [Arts. {', '.join(map(str, articles))}]"
+    markers = " ".join(f"[{label}]" for label in labels)
     return f"{point.text} {markers}".strip()
 
 
@@ -195,9 +209,40 @@ def _citation(p: Passage) -> Citation:
     )
 
 
+def _same_modality(question: str, line_question: str) -> bool:
+    """ "Can we ask …?" and "Must they …?" take different answers: a line's yes or no carries over only to a
+    question that asks in the same mode (permission, obligation, or neither)."""
+    return _modality(question) == _modality(line_question)
+
+
+def _modality(text: str) -> str:
+    text = LEADING_CLAUSE.sub("", text)  # "Under the convention, must they …?" asks what "Must they …?" asks
+    words = set(_words(text)[:4])
+    if words & {"must", "shall", "obliged", "required", "require", "requires", "have", "has", "need"}:
+        return "obligation"
+    if words & {"can", "could", "may", "allowed", "permitted"}:
+        return "permission"
+    return "other"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
 def _without_polarity(text: str) -> str:
     rest = POLARITY_WORD.sub("", text, count=1)
     return rest[:1].upper() + rest[1:] if rest else text
+
+
+def _shortened(sentence: str, words: int) -> str:
+    """A sentence of at most about `words` words: cut at the last clause break before the limit, marked "…";
+    the whole provision stays one click away in the citation."""
+    parts = sentence.split()
+    if len(parts) <= words:
+        return sentence
+    head = " ".join(parts[:words])
+    cut = max(head.rfind(";"), head.rfind(","))
+    return (head[:cut] if cut > len(head) // 2 else head).rstrip(" ,;") + " …"
 
 
 def _plain(text: str) -> str:

@@ -7,16 +7,16 @@ import json
 import logging
 import sys
 import textwrap
-from importlib.metadata import entry_points
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from assistant import __version__
+from assistant.cli.common import open_runtime
 from assistant.errors import AssistantError, InvalidInput
 from assistant.knowledge import ROMAN
 from assistant.records import Article, Passage
 from assistant.settings import Settings, get_settings
-from assistant.cli.common import open_runtime
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

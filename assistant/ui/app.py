@@ -21,6 +21,8 @@ from assistant.official import load_official
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.ui.ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui.draft import draft_api
+from assistant.ui.draft_tab import PRIVATE, draft_tab
 from assistant.ui.reader import (
     about_markdown,
     article_choices,
@@ -32,8 +34,6 @@ from assistant.ui.reader import (
     search,
     source_banner,
 )
-from assistant.ui.draft import draft_api
-from assistant.ui.draft_tab import PRIVATE, draft_tab
 from assistant.ui.style import CSS
 
 # System fonts only: the page must not fetch a web font (or anything else) from the internet.

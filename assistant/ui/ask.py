@@ -65,7 +65,7 @@ def ask_turn(answerer: Answerer, message: object, state: AskState) -> Iterator[A
     if not text.strip():
         yield AskView(state, f"⚠️ {EMPTY_MESSAGE}")
         return
-    limit = answerer.retriever.settings.max_query_chars
+    limit = answerer.max_question_chars
     asked = (*state.messages, {"role": "user", "content": shown_question(text, limit)})
     yield AskView(replace(state, messages=(*asked, _bot(WORKING))), "Working…", done=False)
     final: Answer | None = None
