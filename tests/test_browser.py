@@ -116,18 +116,22 @@ def test_ask_click_a_citation_and_follow_up(page, app_url):
     expect(page.locator("#passages .uncc-passage").first).to_contain_text("our restatement")
     expect(page.locator("#ask-status")).to_contain_text("Backend: extractive")
 
-    page.locator("#chips label", has_text=re.compile(r"^\s*Art\. 42\s*$")).click()
-    expect(page.locator("#passages .uncc-passage.selected")).to_contain_text("Art. 42")
+    chip = page.locator("#chips label", has_text=re.compile(r"^\s*Art\. 42 · ")).first
+    name = chip.inner_text().split("·", 1)[1].strip()
+    chip.click()
+    selected = page.locator("#passages .uncc-passage.selected")
+    expect(selected).to_have_count(1)
+    expect(selected).to_contain_text(name)  # the passage the sentence came from, not the article's first one
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
     page.locator("#copy").click()
     expect(page.locator("#ask-status")).to_contain_text("Copied the answer and its sources")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("**Art. 42") and "\nSources (our restatement" in copied
+    assert "[Art. 42]" in copied.splitlines()[0] and "\nSources (our restatement" in copied
 
     ask(page, "How long does it last?")
     expect(bot_messages(page)).to_have_count(2)
-    expect(bot_messages(page).nth(1)).to_contain_text("Duration")
+    expect(bot_messages(page).nth(1)).to_contain_text("60 days")
     expect(bot_messages(page).nth(1)).to_contain_text("Art. 42")
     no_traceback(page)
 

@@ -140,8 +140,15 @@ def copy_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def chip_label(c: Citation) -> str:
+    """A chip names the provision too: several passages of one article can stand behind one answer."""
+    name = BOLD.match(c.text)
+    name = name.group(1) if name else (f"para. {c.paragraph}" if c.paragraph else "")
+    return f"{c.label} · {name}" if name else c.label
+
+
 def chip_labels(state: AskState) -> list[str]:
-    return [c.label for c in state.citations]
+    return list(dict.fromkeys(chip_label(c) for c in state.citations))
 
 
 def passages_html(state: AskState, selected: str | None = None) -> str:
@@ -153,7 +160,9 @@ def passages_html(state: AskState, selected: str | None = None) -> str:
         )
     if not state.citations:
         return '<div class="uncc-empty">The passages behind the latest answer appear here.</div>'
-    return '<div class="uncc-passages">' + "".join(_card(c, c.label == selected) for c in state.citations) + "</div>"
+    return (
+        '<div class="uncc-passages">' + "".join(_card(c, chip_label(c) == selected) for c in state.citations) + "</div>"
+    )
 
 
 def _card(c: Citation, selected: bool) -> str:
@@ -163,7 +172,7 @@ def _card(c: Citation, selected: bool) -> str:
     cls = "uncc-passage selected" if selected else "uncc-passage"
     body = BOLD.sub(r"<strong>\1</strong>", html.escape(" ".join(c.text.split())))
     return (
-        f'<article class="{cls}" data-label="{html.escape(c.label)}" id="{html.escape(c.passage_id)}">'
+        f'<article class="{cls}" data-label="{html.escape(chip_label(c))}" id="{html.escape(c.passage_id)}">'
         f'<div class="uncc-passage-head"><span class="uncc-label">{html.escape(c.label)}</span>'
         f'<span class="uncc-kind uncc-kind-{c.source}">{html.escape(SOURCE_NAMES.get(c.source, c.source))}</span></div>'
         f'<div class="uncc-passage-title">{html.escape(where)} · {html.escape(c.title)}</div>'
