@@ -1,9 +1,14 @@
-"""Build, check the freshness of, and open the index: a Chroma store plus the passages it was built from.
+"""Build, check the freshness of, and open the index: the passages, their vectors and a dense index over them.
 
 Layout under the data directory:
     index            -> a symlink to the live build (swapped atomically)
-    index-builds/ID/ one build: chroma/, passages.jsonl, manifest.json (written last: marks it complete)
+    index-builds/ID/ one build: chroma/, passages.jsonl, vectors.npy, manifest.json (written last: marks it
+                     complete)
     index.lock       held while building, so two processes never build at once
+
+Dense search goes through `assistant.dense` (the embedded store in chroma/, a Chroma server, or numpy over
+vectors.npy, as the `chroma` settings choose). With a Chroma server, `ensure_index` also fills the server's
+collection for this knowledge version from vectors.npy when the server lacks it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from assistant.chunking import build_passages, embedding_text
+from assistant.dense import DenseIndex, collection_name, fill_collection, open_dense, write_embedded
 from assistant.embeddings import get_embedder, model_id, packaged_model_path
 from assistant.errors import IndexCorrupt, IndexMissing
 from assistant.knowledge import knowledge_files, load_knowledge
@@ -30,8 +36,7 @@ from assistant.official import load_official, official_files
 from assistant.records import Passage
 from assistant.settings import Settings
 
-SCHEMA = 4  # bump when the passage layout or metadata changes, so old indexes rebuild
-COLLECTION = "passages"
+SCHEMA = 5  # bump when the passage layout, metadata or store configuration changes, so old indexes rebuild
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +59,7 @@ class LoadedIndex:
     manifest: Manifest
     passages: tuple[Passage, ...]
     vectors: np.ndarray  # unit vectors, row i belongs to passages[i]
-    collection: object  # chromadb Collection; kept untyped so Chroma stays behind this module
+    dense: DenseIndex  # nearest passage ids to a query vector; Chroma (if used) stays behind it
 
 
 def fingerprint(settings: Settings) -> str:
@@ -66,15 +71,6 @@ def fingerprint(settings: Settings) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _chroma(path: Path):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    # Telemetry off; no embedding function, so Chroma never fetches its default ONNX model:
-    # we always pass vectors we computed ourselves.
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
 
 
 def read_manifest(index_dir: Path) -> Manifest:
@@ -89,8 +85,17 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexCorrupt(f"The index manifest at {path} is unreadable ({exc.__class__.__name__}).") from exc
 
 
-def open_index(settings: Settings) -> LoadedIndex:
-    """Open the live index; raise IndexMissing or IndexCorrupt with what is wrong."""
+@dataclass(frozen=True)
+class _Local:
+    """What every index keeps on this machine, whichever dense index searches it."""
+
+    index_dir: Path
+    manifest: Manifest
+    passages: tuple[Passage, ...]
+    vectors: np.ndarray
+
+
+def _read_local(settings: Settings) -> _Local:
     # Resolve the symlink: Chroma caches clients by path, and the link's path outlives a swapped build.
     index_dir = settings.index_dir.resolve()
     manifest = read_manifest(index_dir)
@@ -107,26 +112,18 @@ def open_index(settings: Settings) -> LoadedIndex:
             f"The index at {index_dir} is incomplete: manifest says {manifest.count} passages, "
             f"found {len(passages)} passages and {vectors.shape[0]} vectors."
         )
-    if not (index_dir / "chroma" / "chroma.sqlite3").is_file():
-        raise IndexCorrupt(f"The Chroma store in {index_dir} is missing.")
-    try:
-        collection = _chroma(index_dir / "chroma").get_collection(COLLECTION, embedding_function=None)
-        stored = collection.count()
-    except Exception as exc:  # Chroma raises sqlite, Rust-binding and value errors alike on a damaged store
-        raise IndexCorrupt(f"The Chroma store in {index_dir} cannot be opened ({exc.__class__.__name__}).") from exc
-    if stored != manifest.count:
-        raise IndexCorrupt(f"The Chroma store in {index_dir} holds {stored} passages, expected {manifest.count}.")
-    return LoadedIndex(manifest=manifest, passages=passages, vectors=vectors, collection=collection)
+    return _Local(index_dir, manifest, passages, vectors)
 
 
-def _metadata(p: Passage) -> dict:
-    # Chroma metadata cannot hold None; -1 and "" stand for "none" and are filtered on, never shown.
-    return {
-        "article": p.article if p.article is not None else -1,
-        "chapter": p.chapter,
-        "source": p.source,
-        "kind": p.kind,
-    }
+def _open(settings: Settings, local: _Local) -> LoadedIndex:
+    dense = open_dense(settings.chroma, local.index_dir, local.manifest.fingerprint, local.passages, local.vectors)
+    return LoadedIndex(manifest=local.manifest, passages=local.passages, vectors=local.vectors, dense=dense)
+
+
+def open_index(settings: Settings) -> LoadedIndex:
+    """Open the live index; raise IndexMissing or IndexCorrupt with what is wrong, or ChromaServerError when
+    the Chroma server the settings name is unreachable or lacks this knowledge version (no fallback)."""
+    return _open(settings, _read_local(settings))
 
 
 def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
@@ -143,18 +140,9 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{fp[:12]}-{time.time_ns()}"
     target.mkdir()
-    collection = _chroma(target / "chroma").create_collection(
-        COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-    )
-    batch = 500
-    for i in range(0, len(passages), batch):
-        chunk = passages[i : i + batch]
-        collection.add(
-            ids=[p.id for p in chunk],
-            embeddings=vectors[i : i + batch],
-            metadatas=[_metadata(p) for p in chunk],
-            documents=[p.text for p in chunk],
-        )
+    # Every build gets its own embedded store, whichever dense index the settings choose now: a copy of the
+    # index then works in every mode, and a server's collection is filled from the same vectors.
+    write_embedded(target / "chroma", passages, vectors)
     with open(target / "passages.jsonl", "w", encoding="utf-8") as fh:
         for p in passages:
             fh.write(p.model_dump_json() + "\n")
@@ -197,29 +185,50 @@ def _build_lock(home: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+SENT = "copied to the Chroma server"  # the action when only the server's collection was missing
+
+
 @dataclass(frozen=True)
 class EnsureResult:
     manifest: Manifest
-    action: str  # "up to date" | "built" | "rebuilt"
+    action: str  # "up to date" | "built" | "rebuilt" | SENT
     reason: str
     index: LoadedIndex  # opened once here, so callers do not read it from disk a second time
 
 
-def ensure_index(settings: Settings, *, rebuild: bool = False, progress: bool = False) -> EnsureResult:
-    """Build the index if it is missing, stale, damaged, or a rebuild is asked for."""
+def ensure_index(
+    settings: Settings, *, rebuild: bool = False, progress: bool = False, fill_server: bool = True
+) -> EnsureResult:
+    """Build the index if it is missing, stale, damaged, or a rebuild is asked for. With a Chroma server set
+    (UNCC_CHROMA__URL) and `fill_server`, put this version's vectors on the server when it lacks them; without
+    `fill_server`, a server lacking them is an error that says to run `uncc index`."""
     with _build_lock(settings.home):
         reason = "rebuild requested" if rebuild else ""
         if not rebuild:
             try:
                 manifest = read_manifest(settings.index_dir)
                 if manifest.schema_version == SCHEMA and manifest.fingerprint == fingerprint(settings):
-                    return EnsureResult(manifest, "up to date", "", open_index(settings))
+                    return _finish(settings, _read_local(settings), "up to date", "", fill_server)
                 reason = "the knowledge files, official text or model changed"
             except IndexMissing:
-                manifest = build_index(settings, progress=progress)
-                return EnsureResult(manifest, "built", "no index yet", open_index(settings))
+                build_index(settings, progress=progress)
+                return _finish(settings, _read_local(settings), "built", "no index yet", fill_server)
             except IndexCorrupt as exc:
                 reason = f"the old index was damaged: {exc}"
                 log.warning("%s Rebuilding.", exc)
-        manifest = build_index(settings, progress=progress)
-        return EnsureResult(manifest, "rebuilt", reason, open_index(settings))
+        build_index(settings, progress=progress)
+        return _finish(settings, _read_local(settings), "rebuilt", reason, fill_server)
+
+
+def _finish(settings: Settings, local: _Local, action: str, reason: str, fill: bool) -> EnsureResult:
+    """Fill the Chroma server (if one is set and lacks this version) from the vectors on disk, then open."""
+    chroma = settings.chroma
+    if fill and chroma.url and chroma.backend == "chroma":
+        fp = local.manifest.fingerprint
+        if fill_collection(chroma.url, chroma.timeout, fp, local.passages, local.vectors):
+            name = collection_name(fp)
+            if action == "up to date":
+                action, reason = SENT, f"{chroma.url} had no collection {name}"
+            else:
+                reason = f"{reason}; copied to the Chroma server at {chroma.url} as {name}"
+    return EnsureResult(local.manifest, action, reason, _open(settings, local))

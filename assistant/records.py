@@ -44,6 +44,23 @@ class Article(_Record):
     path: str = ""
     language: str = "en"  # of an ingested official text; several languages can be indexed side by side
 
+    def as_json(self) -> dict:
+        """The stable JSON of `uncc articles N --json` and the MCP `article` tool (without the `official` key)."""
+        return {
+            "article": self.number,
+            "title": self.title,
+            "chapter": self.chapter,
+            "chapter_title": self.chapter_title,
+            "source": self.source,
+            "confidence": self.confidence,
+            "topics": list(self.topics),
+            "related": list(self.related),
+            "mirrors": list(self.mirrors),
+            "summary": self.summary,
+            "paragraphs": [{"number": p.number, "heading": p.heading, "text": p.text} for p in self.paragraphs],
+            "practice_notes": self.practice_notes,
+        }
+
 
 class AnswerLine(_Record):
     """An authored answer (knowledge/answers/<lang>/): one or two sentences that answer `question` directly,
@@ -113,6 +130,17 @@ class Passage(_Record):
         if self.article is None:
             return self.title
         return citation_label(self.article, self.paragraph if self.paragraph_verified else None)
+
+    def as_json(self) -> dict:
+        """The stable JSON of a `uncc search --json` result and the MCP `search` tool."""
+        return {
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "title": self.title,
+            "source": self.source,
+            "score": self.score,
+            "text": self.text,
+        }
 
 
 def citation_label(article: int, paragraph: str | None) -> str:

@@ -226,12 +226,9 @@ class HybridRetriever:
         # Many passages of one article (its paragraphs and hints) can fill a list: widen it as k grows.
         wanted = s.candidates * -(-k // 5)
         n = min(wanted, len(self.passages) if allowed is None else len(allowed))
-        conditions = [{"article": article}] if article is not None else []
-        conditions += [{"chapter": chapter.upper()}] if chapter is not None else []
-        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
         vector = self.embedder.encode_query(query)
-        result = self.index.collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
-        dense = [self._row[i] for i in result["ids"][0]]
+        ids = self.index.dense.query(vector, n, article=article, chapter=None if chapter is None else chapter.upper())
+        dense = [self._row[i] for i in ids]
         scores = self._lexical.scores(tokens(query))
         if allowed is not None:
             mask = np.full(len(scores), -np.inf)

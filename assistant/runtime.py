@@ -33,7 +33,9 @@ class Runtime:
 def load_runtime(settings: Settings, *, ensure: bool = True, progress: bool = False, llm: str | None = None) -> Runtime:
     """Open the index (building it first if missing, stale or damaged, when `ensure`), the model, and the
     answerer with the chat backend that `llm` (or the settings) choose."""
-    ensured = ensure_index(settings, progress=progress) if ensure else None
+    # Only `uncc index` fills a Chroma server: a front end that finds no collection for its knowledge there
+    # says so rather than writing one.
+    ensured = ensure_index(settings, progress=progress, fill_server=False) if ensure else None
     knowledge = load_knowledge(settings.knowledge_dir)
     index = ensured.index if ensured else open_index(settings)
     embedder = get_embedder(settings.model_path)

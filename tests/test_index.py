@@ -70,3 +70,19 @@ def test_damaged_index_is_detected_and_rebuilt(tiny_settings, damage):
     result = ensure_index(tiny_settings)
     assert result.action == "rebuilt" and "damaged" in result.reason
     assert open_index(tiny_settings).manifest.count == result.manifest.count
+
+
+def test_numpy_backend_serves_an_index_copied_without_its_chroma_store(tiny_settings):
+    from assistant.dense import NumpyIndex
+    from assistant.settings import ChromaSettings
+
+    built = ensure_index(tiny_settings)
+    shutil.rmtree(tiny_settings.index_dir.resolve() / "chroma")
+    numpy_settings = tiny_settings.model_copy(update={"chroma": ChromaSettings(backend="numpy")})
+    result = ensure_index(numpy_settings)
+    assert result.action == "up to date" and result.manifest == built.manifest  # nothing rebuilt
+    assert isinstance(result.index.dense, NumpyIndex)
+    first = result.index.passages[0]
+    assert result.index.dense.query(result.index.vectors[0], 1) == [first.id]
+    of42 = {p.id for p in result.index.passages if p.article == 42}
+    assert set(result.index.dense.query(result.index.vectors[0], 50, article=42)) == of42

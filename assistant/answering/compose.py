@@ -116,13 +116,17 @@ class Composer:
         points = [self._point(q, lead, lead=True, closeness=top)]
         floor = max(self.settings.point_floor, top * self.settings.min_relative)
         chosen = [lead]
+        length = len(lead.text)
         for score, line in ranked[1:]:
             if len(points) > self.settings.max_points or score < floor:
                 break
             vector = self.retriever.vector(line)
             if any(float(self.retriever.vector(c) @ vector) > self.settings.duplicate_above for c in chosen):
                 continue
+            if length + len(line.text) > self.settings.max_chars:
+                continue  # a shorter line further down may still fit
             chosen.append(line)
+            length += len(line.text)
             points.append(self._point(q, line, lead=False))
         return points
 

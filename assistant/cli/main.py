@@ -62,17 +62,6 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 # -- search -----------------------------------------------------------------------------------------------
 
 
-def passage_json(p: Passage) -> dict:
-    return {
-        "article": p.article,
-        "paragraph": p.paragraph,
-        "title": p.title,
-        "source": p.source,
-        "score": p.score,
-        "text": p.text,
-    }
-
-
 def _print_passages(passages: list[Passage]) -> None:
     for i, p in enumerate(passages, 1):
         where = p.label if p.article is not None else f"Guidance: {p.title} / {p.heading}"
@@ -91,7 +80,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             try:
                 hits = rt.retriever.retrieve(item.question, args.k, article=args.article, chapter=args.chapter)
-                print(json.dumps({"question": item.question, "results": [passage_json(p) for p in hits]}))
+                print(json.dumps({"question": item.question, "results": [p.as_json() for p in hits]}))
             except InvalidInput as exc:
                 print(json.dumps({"line": item.line, "question": item.question, "error": str(exc)}))
         return 0
@@ -99,7 +88,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidInput('Give a query, e.g. uncc search "preservation request contents", or --batch FILE.')
     hits = rt.retriever.retrieve(" ".join(args.query), args.k, article=args.article, chapter=args.chapter)
     if args.json:
-        print(json.dumps([passage_json(p) for p in hits], indent=2))
+        print(json.dumps([p.as_json() for p in hits], indent=2))
     elif not hits:
         print("No passage matches (check the --article/--chapter filters).")
     else:
@@ -108,23 +97,6 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- articles ---------------------------------------------------------------------------------------------
-
-
-def article_json(a: Article) -> dict:
-    return {
-        "article": a.number,
-        "title": a.title,
-        "chapter": a.chapter,
-        "chapter_title": a.chapter_title,
-        "source": a.source,
-        "confidence": a.confidence,
-        "topics": list(a.topics),
-        "related": list(a.related),
-        "mirrors": list(a.mirrors),
-        "summary": a.summary,
-        "paragraphs": [{"number": p.number, "heading": p.heading, "text": p.text} for p in a.paragraphs],
-        "practice_notes": a.practice_notes,
-    }
 
 
 def _print_article(a: Article) -> None:
@@ -150,8 +122,8 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         rows = []
         for a in chosen:
-            row = article_json(a)
-            row["official"] = article_json(official[a.number]) if a.number in official else None
+            row = a.as_json()
+            row["official"] = official[a.number].as_json() if a.number in official else None
             rows.append(row)
         print(json.dumps(rows if args.number is None else rows[0], indent=2, ensure_ascii=False))
         return 0
@@ -211,9 +183,10 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
     from assistant.cli.ask import register as ask
     from assistant.drafting.cli import register as draft
     from assistant.ingest.cli import register as ingest
+    from assistant.mcp_server import register as mcp
 
     found = sorted(entry_points(group="uncc.commands"), key=lambda e: e.name)
-    return [ask, draft, ingest, *(e.load() for e in found)]
+    return [ask, draft, ingest, mcp, *(e.load() for e in found)]
 
 
 def main(argv: list[str] | None = None) -> int:
