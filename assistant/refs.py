@@ -86,3 +86,14 @@ def mirror_map(articles: Iterable[Article]) -> dict[tuple[str, int], list[int]]:
                     if art.number not in out.setdefault(key, []):
                         out[key].append(art.number)
     return out
+
+
+@dataclass(frozen=True)
+class ResolvedReferences:
+    """Article numbers named in a question, translated to this convention's numbering."""
+
+    articles: tuple[int, ...] = ()  # this convention's articles to boost
+    nonexistent: tuple[str, ...] = ()  # "75", "68 bis": articles cited as this convention's that it lacks
+    translated: tuple[tuple[Reference, tuple[int, ...]], ...] = ()  # other-treaty ref -> our articles
+    unmatched: tuple[Reference, ...] = ()  # other-treaty refs with no counterpart here
+    raw: tuple[Reference, ...] = ()  # every reference found, whatever its treaty

@@ -4,8 +4,6 @@ then grouped by article so a result lists articles, best passage first."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
@@ -15,7 +13,7 @@ from assistant.knowledge import ARTICLE_COUNT
 from assistant.lexical import LexicalIndex
 from assistant.prompts import matches
 from assistant.records import Passage
-from assistant.refs import Reference, find_references, mirror_map
+from assistant.refs import ResolvedReferences, find_references, mirror_map
 from assistant.settings import RetrievalSettings
 from assistant.spelling import Speller
 from assistant.text import clean_query, tokens, without_self_reference
@@ -23,25 +21,8 @@ from assistant.text import clean_query, tokens, without_self_reference
 GUIDANCE_PER_RESULT = 2
 
 
-class Retriever(Protocol):
-    def retrieve(
-        self, query: str, k: int = 5, *, article: int | None = None, chapter: str | None = None
-    ) -> list[Passage]: ...
-
-
-@dataclass(frozen=True)
-class ResolvedReferences:
-    """Article numbers named in a question, translated to this convention's numbering."""
-
-    articles: tuple[int, ...] = ()  # this convention's articles to boost
-    nonexistent: tuple[str, ...] = ()  # "75", "68 bis": articles cited as this convention's that it lacks
-    translated: tuple[tuple[Reference, tuple[int, ...]], ...] = ()  # other-treaty ref -> our articles
-    unmatched: tuple[Reference, ...] = ()  # other-treaty refs with no counterpart here
-    raw: tuple[Reference, ...] = ()  # every reference found, whatever its treaty
-
-
 class HybridRetriever:
-    """Implements Retriever over a LoadedIndex."""
+    """The `Search` of assistant/ports.py (ranking and corpus look-ups) over a LoadedIndex."""
 
     def __init__(
         self,
@@ -80,12 +61,30 @@ class HybridRetriever:
             sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
         )
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
+        self._guidance_titles = {p.id.split(":")[1]: p.title for p in self.passages if p.id.startswith("guidance:")}
         # Authored answer lines, by article and by guidance note (knowledge/answers/).
         self._lines: dict[int | str, list[int]] = defaultdict(list)
         for i, p in enumerate(self.passages):
             if p.kind == "answer":
                 self._lines[p.article if p.article is not None else p.title].append(i)
         self._speller = Speller(f"{p.title} {p.text}" for p in self.passages)
+
+    @property
+    def k(self) -> int:
+        """Distinct articles a retrieval returns by default."""
+        return self.settings.k
+
+    @property
+    def max_query_chars(self) -> int:
+        return self.settings.max_query_chars
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of texts, with the model the index was built with."""
+        return self.embedder.encode(texts)
+
+    def guidance_title(self, slug: str) -> str | None:
+        """The title of the guidance note with this file name."""
+        return self._guidance_titles.get(slug)
 
     def search_text(self, query: str) -> str:
         """What is ranked: the question without naming the convention, typing slips repaired."""

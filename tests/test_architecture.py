@@ -92,3 +92,10 @@ def test_one_place_builds_the_answerer():
         if "Answerer(" in path.read_text(encoding="utf-8") and not name.startswith("assistant.answering")
     ]
     assert builders == ["assistant.runtime"]
+
+
+def test_the_answerer_depends_on_protocols_not_on_the_concrete_retriever():
+    concrete = {"assistant.retrieve", "assistant.index", "assistant.embeddings", "assistant.dense", "assistant.lexical"}
+    for name, deps in _graph().items():
+        if name.startswith("assistant.answering"):
+            assert not deps & concrete, (name, deps & concrete)

@@ -19,9 +19,10 @@ from assistant.citations import to_citations, verify
 from assistant.errors import InvalidInput, LLMError
 from assistant.knowledge import ARTICLE_COUNT
 from assistant.language import reads_as_english
+from assistant.ports import Search
 from assistant.prompts import abstain_sentence, matches, message, question_type
 from assistant.records import Answer, AnswerKind, Overview
-from assistant.retrieve import HybridRetriever, ResolvedReferences
+from assistant.refs import ResolvedReferences
 from assistant.settings import AnswerSettings
 from assistant.text import clean_query
 
@@ -43,7 +44,7 @@ BARE_ARTICLE = re.compile(r"^\W*(?:art(?:icle)?\.?\s*)?(\d{1,3})\W*$", re.I)
 class Answerer:
     def __init__(
         self,
-        retriever: HybridRetriever,
+        retriever: Search,
         settings: AnswerSettings,
         llm=None,
         overviews: Sequence[Overview] = (),
@@ -58,7 +59,7 @@ class Answerer:
     @property
     def max_question_chars(self) -> int:
         """Longer questions are cut to this many characters (and the answer says so)."""
-        return self.retriever.settings.max_query_chars
+        return self.retriever.max_query_chars
 
     def answer(self, question: object, previous: Turn | None = None) -> Answer:
         """Answer one question; `previous` carries the conversation's last turn for follow-ups."""
@@ -139,7 +140,7 @@ class Answerer:
             q.answer = self._answered(q, self.composer.article_map(int(bare.group(1))), "extractive")
 
     def _retrieve(self, q: Question) -> None:
-        q.passages = self.retriever.retrieve(q.query, self.retriever.settings.k)
+        q.passages = self.retriever.retrieve(q.query, self.retriever.k)
         q.vector = self.retriever.query_vector(q.query)
 
     def _coverage(self, q: Question) -> None:

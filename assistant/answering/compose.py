@@ -14,9 +14,9 @@ import numpy as np
 
 from assistant.answering.state import Point, Question
 from assistant.knowledge import for_readers
+from assistant.ports import Search
 from assistant.prompts import message
 from assistant.records import Citation, Overview, Passage
-from assistant.retrieve import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.text import tokens
 
@@ -27,7 +27,7 @@ LEADING_CLAUSE = re.compile(r"^\W*(?:under|in|according to|for|with|by) [^,?]{1,
 
 
 class Composer:
-    def __init__(self, retriever: HybridRetriever, settings: AnswerSettings, overviews: Sequence[Overview] = ()):
+    def __init__(self, retriever: Search, settings: AnswerSettings, overviews: Sequence[Overview] = ()):
         self.retriever = retriever
         self.settings = settings
         self.overviews = tuple(overviews)
@@ -38,7 +38,7 @@ class Composer:
     def background(self, q: Question) -> list[Point] | None:
         """A background or calendar question, answered from the guidance note's lines when one fits: closely
         for a question recognised as background, very closely for any other."""
-        title = self._guidance_title(BACKGROUND_NOTE)
+        title = self.retriever.guidance_title(BACKGROUND_NOTE)
         lines = self.retriever.answer_lines(guidance_title=title) if title else []
         ranked = self._ranked(q, lines)
         floor = self.settings.background_min if q.qtype == "background" else self.settings.any_type_min
@@ -51,7 +51,7 @@ class Composer:
         if not self.overviews:
             return None
         if self._overview_vectors is None:
-            self._overview_vectors = self.retriever.embedder.encode([o.question for o in self.overviews])
+            self._overview_vectors = self.retriever.encode([o.question for o in self.overviews])
         sims = self._overview_vectors @ q.vector
         best = int(np.argmax(sims))
         if sims[best] < (self.settings.overview_min if q.qtype == "overview" else self.settings.any_type_min):
@@ -177,9 +177,6 @@ class Composer:
         if best.source == "official":  # the authentic wording is quoted as such, never passed off as ours
             sentence = f"“{sentence}” (official text)"
         return [Point(sentence, (_citation(best),))]
-
-    def _guidance_title(self, slug: str) -> str | None:
-        return next((p.title for p in self.retriever.passages if p.id.startswith(f"guidance:{slug}:")), None)
 
 
 def render(points: list[Point]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.records import Answer, Citation, Passage
-from assistant.retrieve import ResolvedReferences
+from assistant.refs import ResolvedReferences
 
 
 @dataclass(frozen=True)
