@@ -35,7 +35,7 @@ def model_id(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.name == "model" else path.name
 
 
-class Embedder:
+class PackagedEmbedder:
     """Unit-length embeddings, so a dot product is the cosine similarity."""
 
     def __init__(self, path: Path):
@@ -82,6 +82,6 @@ class Embedder:
 
 
 @lru_cache(maxsize=2)
-def get_embedder(path: Path | None = None) -> Embedder:
+def get_embedder(path: Path | None = None) -> PackagedEmbedder:
     """The one model instance for this process."""
-    return Embedder(path or packaged_model_path())
+    return PackagedEmbedder(path or packaged_model_path())

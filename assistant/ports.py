@@ -1,4 +1,4 @@
-"""The protocols the answering service depends on. `HybridRetriever` implements them over the real index; the
+"""The protocols the services depend on. `HybridRetriever` implements them over the real index; the
 unit tests use a small fake (tests/fakes.py). Chroma, the model and BM25 stay behind them."""
 
 from __future__ import annotations
@@ -9,6 +9,16 @@ import numpy as np
 
 from assistant.records import Passage
 from assistant.refs import ResolvedReferences
+
+
+class Embedder(Protocol):
+    """Unit vectors for texts: the packaged sentence-transformers model (assistant/embeddings.py), or a fake."""
+
+    def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+    def clear_cache(self) -> None: ...
 
 
 class Corpus(Protocol):

@@ -7,10 +7,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from assistant.embeddings import Embedder
 from assistant.index import LoadedIndex
 from assistant.knowledge import ARTICLE_COUNT
 from assistant.lexical import LexicalIndex
+from assistant.ports import Embedder
 from assistant.prompts import matches
 from assistant.records import Passage
 from assistant.refs import ResolvedReferences, find_references, mirror_map

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering import Answerer
-from assistant.embeddings import Embedder, get_embedder
+from assistant.embeddings import get_embedder
 from assistant.errors import InvalidInput, LLMError
 from assistant.index import EnsureResult, LoadedIndex, ensure_index, open_index
 from assistant.knowledge import KnowledgeBase, load_knowledge
-from assistant.llm import BACKENDS, make_backend
+from assistant.llm import BACKENDS, EXTRACTIVE, make_backend
+from assistant.ports import Embedder
 from assistant.retrieve import HybridRetriever, make_retriever
 from assistant.settings import AnswerSettings, Settings
 
@@ -51,7 +52,7 @@ def _chat_backend(settings: Settings, name: str | None):
     try:
         return make_backend(settings.llm, name), ()
     except LLMError as exc:
-        if name and name not in (*BACKENDS, "extractive", "none"):
+        if name and name not in (*BACKENDS, *EXTRACTIVE):
             raise InvalidInput(str(exc)) from exc
         return None, (f"{exc} Using extractive answers.",)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.embeddings import Embedder
 from assistant.knowledge import KnowledgeBase
+from assistant.ports import Embedder
 
 HEADER = re.compile(r"^Article (\d{1,2})\. ", re.M)
 TOP = 4

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from assistant.embeddings import Embedder
+from assistant.ports import Embedder
 
 THRESHOLD = 0.60  # calibrated on evals/dev.jsonl: see docs/evaluation.md
 SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n+")

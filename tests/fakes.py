@@ -154,3 +154,16 @@ class FakeSearch:
 
     def known_share(self, query: str) -> float:
         return 1.0
+
+
+class FakeEmbedder:
+    """Implements assistant.ports.Embedder with the bag-of-words vectors above: no model to load."""
+
+    def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        return np.stack([embed(t) for t in texts]) if texts else np.zeros((0, DIM))
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return embed(text)
+
+    def clear_cache(self) -> None:
+        pass

@@ -1,0 +1,41 @@
+"""Hybrid retrieval over a numpy dense index and a fake embedder: the fusion, grouping and filters, without the
+model or Chroma (tests/test_retrieve.py runs the real ones)."""
+
+from __future__ import annotations
+
+from assistant.chunking import build_passages, embedding_text
+from assistant.dense import NumpyIndex
+from assistant.index import LoadedIndex, Manifest
+from assistant.knowledge import load_knowledge
+from assistant.retrieve import HybridRetriever
+from assistant.settings import RetrievalSettings
+from tests.fakes import FakeEmbedder
+
+
+def _retriever(knowledge) -> HybridRetriever:
+    kb = load_knowledge(knowledge)
+    passages = tuple(build_passages(kb.articles, kb.guidance, 1200, kb.answers))
+    embedder = FakeEmbedder()
+    vectors = embedder.encode([embedding_text(p) for p in passages])
+    manifest = Manifest(
+        schema_version=0, fingerprint="f" * 64, model="fake", count=len(passages), built_at="", build_seconds=0
+    )
+    index = LoadedIndex(manifest, passages, vectors, NumpyIndex(passages, vectors))
+    return HybridRetriever(index, embedder, RetrievalSettings(), {})
+
+
+def test_fusion_groups_passages_by_article_best_first(tiny_knowledge):
+    hits = _retriever(tiny_knowledge).retrieve("extradition of nationals and prosecution", 2)
+    articles = [p.article for p in hits if p.article is not None]
+    assert articles[0] == 37 and len(set(articles)) == 2
+
+
+def test_filters_are_plain_values(tiny_knowledge):
+    retriever = _retriever(tiny_knowledge)
+    assert {p.article for p in retriever.retrieve("data", 5, article=42) if p.article} == {42}
+    assert {p.chapter for p in retriever.retrieve("data", 5, chapter="ii") if p.article} == {"II"}
+
+
+def test_a_named_article_is_boosted(tiny_knowledge):
+    hits = _retriever(tiny_knowledge).retrieve("what does article 7 say about extradition", 3)
+    assert hits[0].article == 7
