@@ -1,29 +1,43 @@
 """Optional chat-model backends through langchain: Ollama, any OpenAI-compatible server, a local GGUF file.
 
 None is needed for the default (extractive) answers; every backend error becomes an LLMError naming the
-backend and where it was looked for.
+backend and where it was looked for. The backends live in one registry, `BACKENDS`: a new one is a factory
+function and one entry there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from assistant.errors import LLMError
 from assistant.prompts import abstain_sentence, load_prompt
 from assistant.records import Passage
 from assistant.settings import LLMSettings
 
-BACKENDS = ("ollama", "openai", "llamacpp")
+# Names that choose no language model: answers come from the extractive composer.
+EXTRACTIVE = ("extractive", "none")
 
 
 def build_messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
-    """System prompt with the numbered passages, then the question; the model sees nothing else."""
+    """System prompt with the numbered passages, each headed by its citation label and kind, then the question;
+    the model sees nothing else."""
     blocks = []
     for i, p in enumerate(passages, 1):
-        kind = "official text" if p.source == "official" else "restatement"
-        blocks.append(f"[{i}] [{p.label}] {p.title} ({kind})\n{p.text}")
+        blocks.append(f"[{i}] [{p.label}] {p.title} ({passage_kind(p)})\n{p.text}")
     system = load_prompt("answer_system.md").format(abstain=abstain_sentence(), passages="\n\n".join(blocks))
     return [("system", system), ("human", load_prompt("answer_user.md").format(question=question))]
+
+
+def passage_kind(p: Passage) -> str:
+    """How a passage is described to the model. An answer line also says which question it was written for,
+    so the model can tell whether its wording (and its "Yes."/"No.") fits the question asked."""
+    if p.kind == "answer":
+        return f'answer line, written for the question "{p.hint}"' if p.hint else "answer line"
+    if p.source == "official":
+        return "official text"
+    if p.source == "guidance":
+        return "practice guidance"
+    return "restatement"
 
 
 class ChatBackend:
@@ -51,35 +65,34 @@ class ChatBackend:
             raise self._fail(exc) from exc
 
 
-def make_backend(settings: LLMSettings, name: str | None = None) -> ChatBackend | None:
-    """The chat backend chosen by settings or by `--llm NAME`; None means extractive answers."""
-    name = name or settings.backend
-    if name in ("none", "", "extractive"):
-        return None
-    if name not in BACKENDS:
-        raise LLMError(f"Unknown LLM backend {name!r}; choose one of: extractive, {', '.join(BACKENDS)}.")
-    if not settings.model:
-        raise LLMError(f"The {name} backend needs a model: set UNCC_LLM__MODEL (a model name, or a GGUF path).")
-    if name == "ollama":
-        from langchain_ollama import ChatOllama
+# -- the backends: each factory gets settings with a model set, and returns a ready ChatBackend ----------------
 
-        url = settings.base_url or "http://127.0.0.1:11434"
-        model = ChatOllama(model=settings.model, base_url=url, temperature=settings.temperature)
-        return ChatBackend(f"ollama:{settings.model}", model, url)
-    if name == "openai":
-        if not settings.base_url:
-            raise LLMError("The openai backend needs UNCC_LLM__BASE_URL, e.g. http://127.0.0.1:8000/v1.")
-        from langchain_openai import ChatOpenAI
 
-        model = ChatOpenAI(
-            model=settings.model,
-            base_url=settings.base_url,
-            api_key=settings.api_key,
-            timeout=settings.timeout,
-            temperature=settings.temperature,
-            max_retries=0,
-        )
-        return ChatBackend(f"openai:{settings.model}", model, settings.base_url)
+def _ollama(settings: LLMSettings) -> ChatBackend:
+    from langchain_ollama import ChatOllama
+
+    url = settings.base_url or "http://127.0.0.1:11434"
+    model = ChatOllama(model=settings.model, base_url=url, temperature=settings.temperature)
+    return ChatBackend(f"ollama:{settings.model}", model, url)
+
+
+def _openai(settings: LLMSettings) -> ChatBackend:
+    if not settings.base_url:
+        raise LLMError("The openai backend needs UNCC_LLM__BASE_URL, e.g. http://127.0.0.1:8000/v1.")
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(
+        model=settings.model,
+        base_url=settings.base_url,
+        api_key=settings.api_key,
+        timeout=settings.timeout,
+        temperature=settings.temperature,
+        max_retries=0,  # an unreachable server falls back to extractive answers at once, not after retries
+    )
+    return ChatBackend(f"openai:{settings.model}", model, settings.base_url)
+
+
+def _llamacpp(settings: LLMSettings) -> ChatBackend:
     try:
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as exc:
@@ -89,6 +102,26 @@ def make_backend(settings: LLMSettings, name: str | None = None) -> ChatBackend 
         ) from exc
     try:
         model = ChatLlamaCpp(model_path=settings.model, temperature=settings.temperature, verbose=False)
-    except Exception as exc:
+    except Exception as exc:  # a missing or unreadable GGUF file, or a llama.cpp load error
         raise LLMError(f"The llamacpp backend could not load {settings.model}: {exc}.") from exc
     return ChatBackend("llamacpp", model, settings.model)
+
+
+BACKENDS: dict[str, Callable[[LLMSettings], ChatBackend]] = {
+    "ollama": _ollama,
+    "openai": _openai,
+    "llamacpp": _llamacpp,
+}
+
+
+def make_backend(settings: LLMSettings, name: str | None = None) -> ChatBackend | None:
+    """The chat backend chosen by settings or by `--llm NAME`; None means extractive answers."""
+    name = name or settings.backend
+    if not name or name in EXTRACTIVE:
+        return None
+    factory = BACKENDS.get(name)
+    if factory is None:
+        raise LLMError(f"Unknown LLM backend {name!r}; choose one of: {', '.join((EXTRACTIVE[0], *BACKENDS))}.")
+    if not settings.model:
+        raise LLMError(f"The {name} backend needs a model: set UNCC_LLM__MODEL (a model name, or a GGUF path).")
+    return factory(settings)
