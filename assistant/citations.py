@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from assistant.records import Citation, Passage
 
 CITATION = re.compile(r"\[Art\.\s*(\d{1,3})((?:\([0-9a-z]{1,4}\))*)\]")
-# A sentence ends at . ! ? or at its closing citation; a citation right after the full stop stays with it.
-SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z\"'(-])")
+# A sentence ends at . ! ? or at its closing citation; a citation right after the full stop stays with it. A
+# leading "Yes." or "No." belongs to the sentence after it, which carries the citation.
+SENTENCE = re.compile(r"(?<=[.!?\]])(?<!^Yes\.)(?<!^No\.)\s+(?=[A-Z\"'(-])")
 
 
 def cited(text: str) -> list[tuple[int, str | None]]:
@@ -34,11 +35,24 @@ def supports(passages: list[Passage], article: int, paragraph: str | None) -> Pa
 
 
 def to_citations(text: str, passages: list[Passage]) -> tuple[Citation, ...]:
+    """The citations of a generated text, each with the passage behind it (the first retrieved one of its
+    article where the citation names no paragraph)."""
     out = []
     for article, paragraph in cited(text):
         p = supports(passages, article, paragraph)
         if p is not None:
-            out.append(Citation(article=article, paragraph=paragraph, title=p.title, source=p.source, text=p.text))
+            out.append(
+                Citation(
+                    article=article,
+                    paragraph=p.paragraph,
+                    paragraph_verified=p.paragraph_verified,
+                    title=p.title,
+                    source=p.source,
+                    text=p.text,
+                    passage_id=p.id,
+                    heading="notes" if p.kind == "notes" else p.heading,
+                )
+            )
     return tuple(out)
 
 

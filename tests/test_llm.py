@@ -301,11 +301,6 @@ def test_answer_first_reply_streams(full_runtime):
     assert parts[-1].text == ANSWER_FIRST and parts[-1].backend == "scripted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistant/citations.py verify() splits a leading 'Yes.'/'No.' off as a sentence without a citation "
-    "and removes it; remove this marker when verify keeps it with the sentence that follows",
-)
 def test_yes_no_lead_survives_verification(full_runtime):
     reply = "No. Dual criminality is not a condition for preservation. [Art. 42]"
     answer = _answerer(full_runtime, _scripted(reply)).answer("Is dual criminality required for preservation?")
