@@ -43,7 +43,7 @@ def main() -> int:
 
         print("Opening the index and the model (the first start builds the index: about a minute) ...", file=sys.stderr)
         runtime = load_runtime(settings, progress=sys.stderr.isatty())
-        build_app(runtime).queue().launch(**launch_options(settings))
+        build_app(runtime).launch(**launch_options(settings))  # the queue is set by build_app
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -47,7 +47,7 @@ def app_url(full_runtime, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     answerer = Answerer(full_runtime.retriever, full_runtime.settings.answer, None)
     demo = build_app(full_runtime, answerer)
     settings = full_runtime.settings.model_copy(update={"port": _free_port()})
-    demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
+    demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
     yield f"http://127.0.0.1:{settings.port}/"
     demo.close()
     if old_temp is None:
@@ -122,6 +122,16 @@ def test_ask_click_a_citation_and_follow_up(page, app_url):
     selected = page.locator("#passages .uncc-passage.selected")
     expect(selected).to_have_count(1)
     expect(selected).to_contain_text(name)  # the passage the sentence came from, not the article's first one
+
+    # Several citations, so the last card starts out of sight, below the panel's fold: its chip scrolls to it.
+    labels = page.locator("#chips label")
+    assert labels.count() >= 3, "the question's answer should cite several passages"
+    last_label = labels.last.inner_text().strip()
+    last_card = page.locator("#passages .uncc-passage").last
+    expect(last_card).not_to_be_in_viewport()
+    labels.last.click()
+    expect(selected).to_have_attribute("data-label", last_label)
+    expect(selected).to_be_in_viewport()
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
     page.locator("#copy").click()
@@ -315,7 +325,7 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
     demo = build_app(full_runtime, Answerer(full_runtime.retriever, full_runtime.settings.answer, None))
     settings = full_runtime.settings.model_copy(update={"port": _free_port()})
     try:
-        demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
+        demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
         url = f"http://127.0.0.1:{settings.port}/"
         assert httpx.get(url).status_code == 200
         client = Client(url, verbose=False, download_files=False, analytics_enabled=False)

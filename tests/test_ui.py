@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from assistant.errors import DraftError, InvalidInput, LLMError
 from assistant.records import Citation
 from assistant.settings import Settings
 from assistant.ui import build_app, launch_options, parse_auth
+from assistant.ui.app import CONCURRENCY_LIMIT, MODEL_GROUP, QUEUE_MAX_SIZE
 from assistant.ui.ask import KIND_MARKS, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
 from assistant.ui.draft import (
     case_from_values,
@@ -25,6 +28,7 @@ from assistant.ui.draft import (
     widgets,
     write_files,
 )
+from assistant.ui.guard import guarded, is_guarded, shown_in
 from assistant.ui.reader import (
     RESTATEMENT_NOTE,
     about_markdown,
@@ -57,14 +61,21 @@ class ScriptedLLM:
         return "".join(self.stream(messages))
 
 
+SECRET = "boom\nTraceback (most recent call last): secret internals"
+
+
 class BrokenAnswerer:
     """Stands in for an Answerer whose internals crash: the page must show a message, not a traceback."""
 
     max_question_chars = 2000
+    llm = None
 
     def stream(self, question, previous=None):
-        raise RuntimeError("boom\nTraceback (most recent call last): secret internals")
+        raise RuntimeError(SECRET)
         yield  # pragma: no cover  (makes this a generator)
+
+    def answer(self, question, previous=None):
+        raise RuntimeError(SECRET)
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +158,13 @@ def test_backend_error_falls_back_with_a_note(full_runtime):
     assert "Backend: extractive" in last.status
 
 
-def test_unexpected_error_shows_a_message_not_a_traceback():
-    last = final(ask_turn(BrokenAnswerer(), "anything", AskState()))  # type: ignore[arg-type]
-    assert "Unexpected error (RuntimeError)" in last.status
+def test_unexpected_error_shows_a_message_not_a_traceback(caplog):
+    with caplog.at_level(logging.ERROR):
+        last = final(ask_turn(BrokenAnswerer(), "anything", AskState()))  # type: ignore[arg-type]
+    assert "Unexpected error (RuntimeError)" in last.status and "rephrase the question" in last.status
     assert "Traceback" not in last.status and "Traceback" not in last.state.messages[-1]["content"]
     assert last.state.turn is None
+    assert "secret internals" in caplog.text  # the server log has the details
 
 
 def test_invalid_input_error_is_shown_in_place(answerer):
@@ -349,6 +362,97 @@ def test_parse_auth():
     for bad in ("ana", ":pw", "ana:"):
         with pytest.raises(InvalidInput, match="user:password"):
             parse_auth(bad)
+
+
+# -- errors: one wrapper for every handler -------------------------------------------------------------------
+
+
+def test_guarded_shows_our_error_message_in_the_handlers_outputs():
+    @guarded(lambda problem: ("shown", problem))
+    def handler(number: int) -> tuple[str, str]:
+        """Doc."""
+        raise InvalidInput(f"There is no article {number}.")
+
+    assert handler(99) == ("shown", "There is no article 99.")
+    assert list(inspect.signature(handler).parameters) == ["number"] and handler.__doc__ == "Doc."
+
+
+def test_guarded_hides_an_unexpected_error_and_logs_its_traceback(caplog):
+    @guarded(lambda problem: problem)
+    def handler() -> str:
+        raise KeyError(SECRET)
+
+    with caplog.at_level(logging.ERROR, logger="assistant.ui.guard"):
+        shown = handler()
+    assert shown.startswith("Unexpected error (KeyError); the details are in the server log.")
+    assert "secret" not in shown and "Traceback" not in shown
+    assert "secret internals" in caplog.text and caplog.records[-1].exc_info is not None
+    assert "handler" in caplog.records[-1].getMessage()
+
+
+def test_guarded_api_raises_the_message_as_gr_error():
+    @guarded()
+    def endpoint(question: str) -> str:
+        if not question:
+            raise InvalidInput("Type a question first.")
+        raise RuntimeError(SECRET)
+
+    with pytest.raises(gr.Error, match="Type a question first"):
+        endpoint("")
+    with pytest.raises(gr.Error) as caught:
+        endpoint("anything")
+    assert "Unexpected error (RuntimeError)" in caught.value.message and "secret" not in caught.value.message
+    assert caught.value.print_exception is False  # its traceback is logged once, by the wrapper
+
+
+def test_guarded_generator_ends_with_the_error_outputs():
+    @guarded(lambda problem: f"error: {problem}")
+    def steps():
+        yield "placeholder"
+        raise LLMError("The server at nowhere went away.")
+
+    assert inspect.isgeneratorfunction(steps) and is_guarded(steps)
+    assert list(steps()) == ["placeholder", "error: The server at nowhere went away."]
+
+
+def test_guarded_lets_gr_error_through_and_shown_in_skips_other_outputs():
+    @guarded(lambda problem: "not this")
+    def handler() -> str:
+        raise gr.Error("as raised")
+
+    with pytest.raises(gr.Error, match="as raised"):
+        handler()
+    first, status, last = object(), object(), object()
+    assert shown_in([first, status, last], status)("no") == (gr.skip(), "⚠️ no", gr.skip())
+
+
+def test_every_handler_of_the_page_is_guarded(full_runtime, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    demo = build_app(full_runtime, BrokenAnswerer())  # type: ignore[arg-type]
+    ours = [fn for fn in demo.fns.values() if fn.fn is not None and fn.fn.__module__.startswith("assistant.")]
+    assert len(ours) > 10 and [fn.name for fn in ours if not is_guarded(fn.fn)] == []
+    handlers = {fn.api_name: fn.fn for fn in ours}
+
+    with pytest.raises(gr.Error) as caught:
+        handlers["ask"]("anything")
+    assert "Unexpected error (RuntimeError)" in caught.value.message and "secret" not in caught.value.message
+    with pytest.raises(gr.Error, match="unknown field"):
+        handlers["draft"]("preservation", "requesting_authorit: Police")
+    _chat, _state, _chips, _panel, status, *_ = final(handlers["chat"]("anything", AskState()))
+    assert "Unexpected error (RuntimeError)" in status and "secret" not in status
+    # A handler that used to let a failure escape now shows it in its own status line.
+    *skipped, message = handlers["open_article"](99)
+    assert all(v == gr.skip() for v in skipped) and message.startswith("⚠️ ") and "99" in message
+
+
+def test_build_app_sets_the_queue_once(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    demo = build_app(full_runtime, answerer)
+    assert demo._queue.default_concurrency_limit == CONCURRENCY_LIMIT == 2
+    assert demo._queue.max_size == QUEUE_MAX_SIZE
+    groups = {fn.api_name: fn.concurrency_id for fn in demo.fns.values()}
+    assert groups["ask"] == groups["chat"] == groups["on_search"] == MODEL_GROUP
+    assert groups["draft"] != MODEL_GROUP  # drafting does not use the model: it does not wait behind answers
 
 
 def test_build_app_names_the_api_endpoints(full_runtime, answerer, tmp_path, monkeypatch):

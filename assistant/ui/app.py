@@ -1,10 +1,11 @@
 """The web app: a Gradio Blocks page with three tabs (Ask, Draft, Convention) and two named API endpoints.
 
 Layout and wiring only: every callback calls a function of `ask`, `draft` or `reader` in this
-package (the Draft tab's layout is in `draft_tab`). Per-user data lives in `gr.State` or in the
-browser's own components, so one session never sees another's chat or draft. `launch_options` holds the
-settings for confidential work: local address, no share link, no analytics, no run history, no fonts or
-scripts fetched from the internet.
+package (the Draft tab's layout is in `draft_tab`), and every callback is wrapped by `guard.guarded`, the one
+place that turns an error into what the user reads. Per-user data lives in `gr.State` or in the
+browser's own components, so one session never sees another's chat or draft. `build_app` sets the queue
+(how many requests run at once, how many may wait); `launch_options` holds the settings for confidential
+work: local address, no share link, no analytics, no run history, no fonts or scripts fetched from the internet.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 import gradio as gr
 
 from assistant.answering import Answerer
-from assistant.errors import AssistantError, InvalidInput
+from assistant.errors import InvalidInput
 from assistant.official import load_official
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.ui.ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
 from assistant.ui.draft import draft_api
 from assistant.ui.draft_tab import PRIVATE, draft_tab
+from assistant.ui.guard import error_html, guarded, shown_in, warning
 from assistant.ui.reader import (
     about_markdown,
     article_choices,
@@ -45,7 +47,31 @@ COPY_JS = """async (text) => {
   try { await navigator.clipboard.writeText(text); return "Copied the answer and its sources."; }
   catch (e) { return "The browser refused the clipboard: open “Answer with citations” below and copy it there."; }
 }"""
+# After a chip's click has re-rendered the panel: bring the highlighted card into view. The panel scrolls on its
+# own (and the page may too), so the card can be out of sight; it is looked up by its label, and waited for a
+# moment, because the new HTML reaches the page a frame or two after the event ends.
+SCROLL_TO_PASSAGE_JS = """async (label) => {
+  for (let i = 0; i < 20; i++) {
+    const card = [...document.querySelectorAll("#passages .uncc-passage.selected")]
+      .find((c) => c.dataset.label === label);
+    if (card) { card.scrollIntoView({ block: "nearest", behavior: "smooth" }); return; }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}"""
 EXTRACTIVE = "extractive (quotes passages; no language model)"
+
+# The queue, chosen for a small server (2 cores) that many users share behind one index. Answering is CPU-bound
+# and takes about 20-50 ms; the embedding model is shared and called under a lock (assistant.embeddings), so
+# more threads than cores only add contention and memory. Two at a time per listener: one answer's
+# lexical and composition steps run while another's model call holds the lock, and a slow request (a language
+# model's stream, an ingest) cannot stall every other user of the same listener.
+CONCURRENCY_LIMIT = 2
+# Waiting requests beyond which a newcomer is told the queue is full instead of waiting: 100 answers clear in
+# about 2.5 s on two workers. It bounds the memory a burst of requests (or a misbehaving client) can take.
+QUEUE_MAX_SIZE = 100
+# Every listener that runs the embedding model (chat, /ask, search) shares one concurrency group, so together
+# they hold at most CONCURRENCY_LIMIT threads on it; page-only listeners (chips, checklist) never wait behind them.
+MODEL_GROUP = "model"
 
 
 def parse_auth(auth: str) -> tuple[str, str] | None:
@@ -97,7 +123,8 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
         with gr.Accordion("About", open=False, elem_id="about"):
             gr.Markdown(about_markdown(rt, backend))
         _api_endpoints(rt.settings, answerer)
-    return demo
+    # The one place the queue is set: callers launch the returned page as it is (another `.queue()` resets it).
+    return demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
 
 
 # -- Ask ---------------------------------------------------------------------------------------------------
@@ -134,11 +161,23 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
                     show_label=False, lines=6, interactive=False, buttons=["copy"], elem_id="copy-text"
                 )
 
+    shown = [chatbot, state, chips, panel, status, copy_box, msg]  # the order of _ask_outputs
+    # A failure of the answer itself is shown in the chat by ask_turn; anything around it on the status line.
+    status_only = shown_in(shown, status)
+
+    @guarded(status_only)
     def on_ask(message: str, session: AskState) -> Iterator[tuple[Any, ...]]:
         for step, view in enumerate(ask_turn(answerer, message, session)):
             yield _ask_outputs(view, clear_input=step == 0)
 
-    shown = [chatbot, state, chips, panel, status, copy_box, msg]  # the order of _ask_outputs
+    @guarded(error_html)
+    def on_chip(session: AskState, label: str | None) -> str:
+        return passages_html(session, label)
+
+    @guarded(status_only)
+    def on_clear() -> tuple[Any, ...]:
+        return _ask_outputs(AskView(AskState(), ""))
+
     # trigger_mode="once": a second Enter while an answer is on its way is ignored, not queued.
     gr.on(
         [msg.submit, send.click],
@@ -148,10 +187,13 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
         api_name="chat",
         trigger_mode="once",
         show_progress="hidden",
+        concurrency_id=MODEL_GROUP,
     )
-    chips.input(passages_html, inputs=[state, chips], outputs=panel, api_visibility=PRIVATE)
+    chips.input(on_chip, inputs=[state, chips], outputs=panel, api_visibility=PRIVATE).then(
+        None, inputs=[chips], js=SCROLL_TO_PASSAGE_JS, api_visibility=PRIVATE
+    )
     # The chat's own "Clear" button empties the display; the conversation behind it must go too.
-    chatbot.clear(lambda: _ask_outputs(AskView(AskState(), "")), outputs=shown, api_visibility=PRIVATE)
+    chatbot.clear(on_clear, outputs=shown, api_visibility=PRIVATE)
     copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS)
 
 
@@ -201,6 +243,9 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
             _official_upload(rt.settings)
     opened = [chapter, article, view, related, conv_status]
 
+    status_only = shown_in(opened, conv_status)
+
+    @guarded(status_only)
     def open_article(number: int) -> tuple[Any, ...]:
         v = article_view(kb, official, int(number))
         return (
@@ -211,30 +256,35 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
             "",
         )
 
+    @guarded(status_only)
     def on_chapter(chosen: str) -> tuple[Any, ...]:
         return open_article(article_choices(kb, chosen)[0][1])
 
+    @guarded(lambda problem: (warning(problem), gr.Radio(choices=[], visible=False)))
     def on_search(text: str) -> tuple[str, Any]:
-        try:
-            markdown, found = search(rt.retriever, text)
-        except AssistantError as exc:
-            return f"⚠️ {exc}", gr.Radio(choices=[], visible=False)
+        markdown, found = search(rt.retriever, text)
         return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
 
+    # Only a link with `?article=` can fail, so a failure opens this tab to show which articles exist.
+    @guarded(lambda problem: (gr.Tabs(selected="convention"), *status_only(problem)))
     def on_load(request: gr.Request) -> tuple[Any, ...]:
         """`?article=42` opens that article in this tab; a bad number says which ones exist."""
         wanted = request.query_params.get("article") if request else None
         if wanted is None:
             return (gr.skip(),) * (len(opened) + 1)
-        try:
-            return gr.Tabs(selected="convention"), *open_article(parse_article(wanted))
-        except AssistantError as exc:
-            return gr.Tabs(selected="convention"), *(gr.skip(),) * (len(opened) - 1), f"⚠️ {exc}"
+        return gr.Tabs(selected="convention"), *open_article(parse_article(wanted))
 
     chapter.input(on_chapter, inputs=chapter, outputs=opened, api_visibility=PRIVATE)
     for chooser in (article, related, hits):
         chooser.input(open_article, inputs=chooser, outputs=opened, api_visibility=PRIVATE)
-    gr.on([query.submit, find.click], on_search, inputs=query, outputs=[results, hits], api_visibility=PRIVATE)
+    gr.on(
+        [query.submit, find.click],
+        on_search,
+        inputs=query,
+        outputs=[results, hits],
+        api_visibility=PRIVATE,
+        concurrency_id=MODEL_GROUP,
+    )
     demo.load(on_load, outputs=[tabs, *opened], api_visibility=PRIVATE)
 
 
@@ -255,11 +305,9 @@ def _official_upload(settings: Settings) -> None:
         run = gr.Button("Check and store")
         report = gr.Textbox(label="Report", lines=8, interactive=False)
 
+    @guarded(warning)
     def on_ingest(path: str | None, code: str, again: bool, anyway: bool) -> str:
-        try:
-            return ingest_upload(settings, path, code, again, anyway)
-        except AssistantError as exc:
-            return f"⚠️ {exc}"
+        return ingest_upload(settings, path, code, again, anyway)
 
     run.click(on_ingest, inputs=[upload, lang, replace, force], outputs=report, api_visibility=PRIVATE)
 
@@ -268,21 +316,17 @@ def _official_upload(settings: Settings) -> None:
 
 
 def _api_endpoints(settings: Settings, answerer: Answerer) -> None:
-    """`/ask` and `/draft` for `gradio_client`; our errors reach the client as their message."""
+    """`/ask` and `/draft` for `gradio_client`; errors reach the client as a message (`gr.Error`), never a traceback."""
 
+    @guarded()
     def ask(question: str) -> tuple[str, list[dict]]:
         """Answer one question (no conversation): the answer text and its citations."""
-        try:
-            return ask_api(answerer, question)
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+        return ask_api(answerer, question)
 
+    @guarded()
     def draft(request_type: str, case: str) -> tuple[str, dict]:
         """Draft a request from a case given as YAML or JSON text: the Markdown and the completeness report."""
-        try:
-            return draft_api(settings, request_type, case)
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+        return draft_api(settings, request_type, case)
 
-    gr.api(ask, api_name="ask")
+    gr.api(ask, api_name="ask", concurrency_id=MODEL_GROUP)
     gr.api(draft, api_name="draft")

@@ -7,17 +7,15 @@ without a browser. A session's conversation lives in an `AskState` kept in `gr.S
 from __future__ import annotations
 
 import html
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.answering import Answerer, Turn, as_turn
-from assistant.errors import AssistantError, InvalidInput
+from assistant.errors import InvalidInput
 from assistant.records import Answer, Citation
-
-log = logging.getLogger(__name__)
+from assistant.ui.guard import user_message, warning
 
 EXAMPLES = (
     "What must a request for expedited preservation of stored data contain?",
@@ -29,6 +27,7 @@ EMPTY_MESSAGE = "Type a question first, e.g. “What must a preservation request
 # A correct "no" is not a failure: the mark says which kind of answer it is.
 KIND_MARKS = {"not_covered": "ℹ️ **Not in the convention**", "declined": "ℹ️ **Declined**"}
 WORKING = "_Looking this up in the convention…_"
+REPHRASE = "Try again, or rephrase the question."
 SOURCE_NAMES = {
     "restatement": "our restatement, not the official text",
     "official": "official text (ingested)",
@@ -63,7 +62,7 @@ def ask_turn(answerer: Answerer, message: object, state: AskState) -> Iterator[A
     """Answer `message` in the context of `state`: a placeholder first, streamed text, then the final view."""
     text = message if isinstance(message, str) else ""
     if not text.strip():
-        yield AskView(state, f"⚠️ {EMPTY_MESSAGE}")
+        yield AskView(state, warning(EMPTY_MESSAGE))
         return
     limit = answerer.max_question_chars
     asked = (*state.messages, {"role": "user", "content": shown_question(text, limit)})
@@ -75,17 +74,8 @@ def ask_turn(answerer: Answerer, message: object, state: AskState) -> Iterator[A
                 final = item
             else:  # partial text while a language model writes
                 yield AskView(replace(state, messages=(*asked, _bot(item))), "Writing…", done=False)
-    except AssistantError as exc:
-        yield _failed(state, asked, str(exc))
-        return
-    except Exception as exc:  # the page must stay usable; the traceback goes to the server log only
-        log.exception("answering failed")
-        yield _failed(
-            state,
-            asked,
-            f"Unexpected error ({exc.__class__.__name__}); the details are in the "
-            "server log. Try again, or rephrase the question.",
-        )
+    except Exception as exc:  # the page must stay usable: the failure is shown in the conversation itself
+        yield _failed(state, asked, user_message(exc, "answering", REPHRASE))
         return
     if final is None:
         yield _failed(state, asked, "No answer was produced; try again.")
@@ -106,7 +96,7 @@ def _bot(text: str) -> Message:
 
 def _failed(state: AskState, asked: tuple[Message, ...], problem: str) -> AskView:
     """Keep the conversation and the follow-up context as they were; show the problem in the chat and below."""
-    return AskView(replace(state, messages=(*asked, _bot(f"⚠️ {problem}"))), f"⚠️ {problem}")
+    return AskView(replace(state, messages=(*asked, _bot(warning(problem)))), warning(problem))
 
 
 def shown_question(text: str, limit: int) -> str:

@@ -19,6 +19,7 @@ from assistant.drafting import CheckReport, FieldSpec, FormSpec
 from assistant.drafting.case import MAX_CASE_BYTES, CaseDoc, parse_case
 from assistant.errors import DraftError
 from assistant.settings import Settings
+from assistant.ui.guard import error_html
 
 YES, NO = "yes", "no"
 LIST_HINT = "One item per line."
@@ -113,7 +114,7 @@ def draft_view(settings: Settings, request_type: str, values: Sequence[Any]) -> 
     except DraftError as exc:
         problem = _with_labels(form, str(exc))
         return DraftView(
-            _error_html(problem) + checklist_html(form, case, None),
+            error_html(problem) + checklist_html(form, case, None),
             "_Fix the fields marked in the checklist to update the preview._",
             ok=False,
         )
@@ -125,10 +126,6 @@ def _with_labels(form: FormSpec, message: str) -> str:
     for spec in form.fields:
         message = message.replace(f"'{spec.name}'", f"'{spec.label}'")
     return message
-
-
-def _error_html(problem: str) -> str:
-    return f'<div class="uncc-error" role="alert">{html.escape(problem)}</div>'
 
 
 def checklist_html(form: FormSpec, case: dict[str, Any], report: CheckReport | None) -> str:

@@ -16,9 +16,9 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from assistant import drafting
-from assistant.errors import AssistantError
 from assistant.settings import Settings
 from assistant.ui.draft import Widget, draft_view, example_values, form_intro, widgets, write_files
+from assistant.ui.guard import error_html, guarded, shown_in, warning
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 
@@ -68,7 +68,9 @@ def draft_tab(settings: Settings) -> None:
     with gr.Accordion("Preview", open=True):
         out.preview.render()
     every = [c for _, fields in groups.values() for c in fields]
+    shown = [*(g[0] for g in groups.values()), intro, out.checklist, out.preview, out.files, out.status]
 
+    @guarded(shown_in(shown, out.status))
     def on_type(request_type: str, *values: Any) -> tuple[Any, ...]:
         offset = 0
         for t in types:  # the values of every form arrive flat, form by form
@@ -88,7 +90,7 @@ def draft_tab(settings: Settings) -> None:
     picker.input(
         on_type,
         inputs=[picker, *every],
-        outputs=[*(g[0] for g in groups.values()), intro, out.checklist, out.preview, out.files, out.status],
+        outputs=shown,
         api_visibility=PRIVATE,
     )
 
@@ -112,19 +114,19 @@ def _wire_form(
 ) -> None:
     """Live checklist and preview on every change, the example loader and the file builder of one form."""
 
+    @guarded(shown_in([out.checklist, out.preview], out.checklist, error_html))
     def on_change(*values: Any) -> tuple[str, str]:
         view = draft_view(settings, request_type, values)
         return view.checklist, view.preview
 
-    def on_example() -> list[Any]:
-        return example_values(settings, request_type)
+    @guarded(shown_in([*fields, out.status], out.status))
+    def on_example() -> tuple[Any, ...]:
+        return *example_values(settings, request_type), gr.skip()
 
+    @guarded(lambda problem: (None, warning(problem)))
     def on_build(*values: Any) -> tuple[list[str] | None, str]:
         folder = Path(tempfile.mkdtemp(prefix="uncc-draft-", dir=_upload_folder()))
-        try:
-            paths = write_files(settings, request_type, values, folder)
-        except AssistantError as exc:
-            return None, f"⚠️ {exc}"
+        paths = write_files(settings, request_type, values, folder)
         return [str(p) for p in paths], "Files ready: click ⇣ beside a file above to download it."
 
     gr.on(
@@ -136,7 +138,7 @@ def _wire_form(
         show_progress="hidden",
         api_visibility=PRIVATE,
     )
-    example.click(on_example, outputs=fields, api_visibility=PRIVATE)
+    example.click(on_example, outputs=[*fields, out.status], api_visibility=PRIVATE)
     build.click(on_build, inputs=fields, outputs=[out.files, out.status], api_visibility=PRIVATE)
 
 
