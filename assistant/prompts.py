@@ -107,9 +107,15 @@ def question_type_patterns(folder: Path = PROMPTS) -> tuple[tuple[str, tuple[re.
     return tuple((kind, tuple(re.compile(p, re.I) for p in patterns)) for kind, patterns in data.items())
 
 
+LAST_QUESTION = re.compile(r"(?:^|[.!?:;]\s+)([^.!?:;]+\?)\s*$")
+
+
 def question_type(text: str) -> str:
-    """The first kind whose pattern matches, else "fact"."""
+    """The first kind whose pattern matches the question, or its last asked sentence ("State X refused. Can
+    we …?" asks what "Can we …?" asks), else "fact"."""
+    last = LAST_QUESTION.search(text.strip())
+    parts = [text, last.group(1)] if last else [text]
     for kind, patterns in question_type_patterns():
-        if any(p.search(text) for p in patterns):
+        if any(p.search(part) for p in patterns for part in parts):
             return kind
     return "fact"

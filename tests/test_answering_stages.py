@@ -82,3 +82,22 @@ def test_each_stage_is_timed_once_and_the_total_is_measured(answerer):
     assert stages <= set(answer.timings)
     assert answer.latency_ms == answer.timings["total_ms"]
     assert answer.latency_ms >= max(answer.timings[s] for s in stages)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Our government did not sign in time. Can we still become a party later?", "yesno"),
+        ("What exactly counts as 'subscriber information' under the treaty?", "definition"),
+        ("Which provisions of the convention deal with protecting children online?", "overview"),
+        ("Is this convention good for human rights?", "opinion"),
+        ("When does the convention enter into force?", "background"),
+        ("How long must preserved data be kept?", "fact"),
+        ("How do we get subscriber data from a provider abroad?", "procedure"),
+        ("What is the difference between preservation and disclosure?", "comparison"),
+    ],
+)
+def test_question_types_come_from_the_patterns_in_prompts(question, kind):
+    from assistant.prompts import question_type
+
+    assert question_type(question) == kind
