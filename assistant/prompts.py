@@ -54,6 +54,10 @@ MESSAGES = {
     "article_map": set(),
     "binary_question": set(),
     "not_text": set(),
+    "read_the_provision": set(),
+    "source_restatement": set(),
+    "source_official": set(),
+    "source_guidance": set(),
 }
 
 

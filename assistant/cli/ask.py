@@ -10,10 +10,9 @@ from pathlib import Path
 
 from assistant.cli.common import open_runtime
 from assistant.errors import InvalidInput
+from assistant.prompts import message
 from assistant.settings import Settings
 
-READ_THE_PROVISION = "Read the provision (our restatement of the convention unless marked official text):"
-SOURCES = {"restatement": "our restatement", "official": "official text", "guidance": "guidance note"}
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,10 +37,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(answer.text)
     if answer.citations:
-        print(f"\n{READ_THE_PROVISION}")
+        print(f"\n{message('read_the_provision')}")
         for c in answer.citations:
             where = f"{c.label}, {c.paragraph_note}" if c.paragraph_note else c.label
-            print(f"\n[{where}] {c.title} ({SOURCES.get(c.source, c.source)})")
+            print(f"\n[{where}] {c.title} ({message(f'source_{c.source}')})")
             print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "  "))
     print(f"\n[{answer.backend}, {answer.latency_ms:.0f} ms]", file=sys.stderr)
     return 0
