@@ -14,7 +14,6 @@ from assistant.prompts import message
 from assistant.settings import Settings
 
 
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = open_runtime(settings, args.llm).answerer
     if args.batch:
