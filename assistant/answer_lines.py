@@ -79,7 +79,7 @@ def _lines(path: Path, data: dict, prefix: str, allowed: set[str], **source) -> 
     out = []
     for number, item in enumerate(items, start=1):
         where = f"{path}: answer {number}"
-        question, text, para = _common(where, item)
+        question, text = _common(where, item)
         para = str(item.get("para", "")).strip()
         if para not in allowed:
             raise KnowledgeError(f"{where}: para {para!r} is not a paragraph, provision label or section there.")
@@ -104,7 +104,7 @@ def _lines(path: Path, data: dict, prefix: str, allowed: set[str], **source) -> 
     return out
 
 
-def _common(where: str, item: object) -> tuple[str, str, str]:
+def _common(where: str, item: object) -> tuple[str, str]:
     if not isinstance(item, dict):
         raise KnowledgeError(f"{where}: expected a mapping with q and a.")
     unknown = set(item) - LINE_FIELDS
@@ -121,7 +121,7 @@ def _common(where: str, item: object) -> tuple[str, str, str]:
     for match in ARTICLE_MENTION.finditer(text):
         if not 1 <= int(match.group(1)) <= 68:
             raise KnowledgeError(f"{where}: names an article that does not exist ({match.group(0)!r}).")
-    return question, text, str(item.get("para", ""))
+    return question, text
 
 
 def _articles(where: str, value: object) -> tuple[int, ...]:
@@ -136,7 +136,7 @@ def _overviews(path: Path, items: object) -> list[Overview]:
     out = []
     for number, item in enumerate(items, start=1):
         where = f"{path}: overview {number}"
-        question, text, _ = _common(where, item)
+        question, text = _common(where, item)
         articles = _articles(where, item.get("articles", []))
         if not articles:
             raise KnowledgeError(f"{where}: an overview lists at least one article.")

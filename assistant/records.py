@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -141,6 +142,15 @@ class Passage(_Record):
             "score": self.score,
             "text": self.text,
         }
+
+
+PROVISION_LABEL = re.compile(r"\*\*(.+?)\*\*")
+
+
+def provision_label(text: str) -> str | None:
+    """The bold label a provision of an unnumbered section starts with ("**Dual criminality**: ..."), if any."""
+    match = PROVISION_LABEL.match(text)
+    return match.group(1) if match else None
 
 
 def citation_label(article: int, paragraph: str | None) -> str:

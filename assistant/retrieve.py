@@ -61,6 +61,10 @@ class HybridRetriever:
             sorted(absence | {i for i, r in self._section_row.items() if r in absence}), dtype=int
         )
         self.titles = {p.article: p.title for p in self.passages if p.article is not None}
+        self._guidance_sections: dict[str, list[Passage]] = defaultdict(list)
+        for p in self.passages:
+            if p.kind == "guidance":
+                self._guidance_sections[p.title].append(p)
         self._guidance_titles = {p.id.split(":")[1]: p.title for p in self.passages if p.id.startswith("guidance:")}
         # Authored answer lines, by article and by guidance note (knowledge/answers/).
         self._lines: dict[int | str, list[int]] = defaultdict(list)
@@ -136,8 +140,7 @@ class HybridRetriever:
         """The passage an answer line restates: its provision (official text first, where ingested), or for a
         guidance line its section; the closest one where several fit."""
         if line.article is None:
-            own = [p for p in self.passages if p.kind == "guidance" and p.title == line.title]
-            fits = [p for p in own if p.heading == line.heading]
+            fits = [p for p in self._guidance_sections.get(line.title, []) if p.heading == line.heading]
         else:
             own = self.article_passages(line.article)
             if own and own[0].source == "official":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answering import Answerer
-from assistant.records import Citation
+from assistant.records import Citation, provision_label
 from assistant.runtime import Runtime
 from evals.baseline import NaiveRAG
 from evals.dataset import EvalItem
@@ -50,8 +49,8 @@ def provision_names(citation: Citation) -> tuple[str, ...]:
     if citation.article is None:
         return ()
     names = {citation.paragraph or "", citation.heading}
-    if label := re.match(r"\*\*(.+?)\*\*", citation.text):
-        names.add(label.group(1))
+    if label := provision_label(citation.text):
+        names.add(label)
     return tuple(f"{citation.article}:{n}" for n in names if n)
 
 

@@ -13,15 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.answering.state import Point, Question
-from assistant.knowledge import for_readers
+from assistant.knowledge import SENTENCE_END
 from assistant.ports import Search
 from assistant.prompts import message
-from assistant.records import Citation, Overview, Passage
+from assistant.records import Citation, Overview, Passage, provision_label
 from assistant.settings import AnswerSettings
 from assistant.text import tokens
 
 POLARITY_WORD = re.compile(r"^(Yes|No)[.,;]\s*")
-SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 BACKGROUND_NOTE = "background-and-calendar"
 LEADING_CLAUSE = re.compile(r"^\W*(?:under|in|according to|for|with|by) [^,?]{1,60},\s*", re.I)
 
@@ -172,7 +171,7 @@ class Composer:
             return []
         best = max(own, key=lambda p: self.retriever.similarity(q.vector, p))
         wanted = set(tokens(q.text))
-        sentences = [s for s in SENTENCE.split(_plain(best.text)) if s.strip()]
+        sentences = [s for s in SENTENCE_END.split(_plain(best.text)) if s.strip()]
         sentence = _shortened(max(sentences, key=lambda s: len(wanted & set(tokens(s)))), self.settings.lead_words)
         if best.source == "official":  # the authentic wording is quoted as such, never passed off as ours
             sentence = f"“{sentence}” (official text)"
@@ -204,7 +203,7 @@ def _citation(p: Passage) -> Citation:
         paragraph_verified=p.paragraph_verified,
         title=p.title,
         source=p.source,
-        text=for_readers(p.text),
+        text=p.text,
         passage_id=p.id,
         heading="notes" if p.kind == "notes" else p.heading,
     )
@@ -256,9 +255,8 @@ def _first_sentence(text: str) -> str:
 
 
 def _provision_name(p: Passage) -> str:
-    label = re.match(r"\*\*(.+?)\*\*", p.text)
-    if label:
-        return label.group(1)
+    if label := provision_label(p.text):
+        return label
     if p.kind == "notes":
         return ""
     return f"para. {p.paragraph}" if p.paragraph else p.heading

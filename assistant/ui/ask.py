@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.answering import Answerer, Turn, as_turn
 from assistant.errors import InvalidInput
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, provision_label
 from assistant.ui.guard import user_message, warning
 
 EXAMPLES = (
@@ -132,8 +132,7 @@ def copy_text(answer: Answer) -> str:
 
 def chip_label(c: Citation) -> str:
     """A chip names the provision too: several passages of one article can stand behind one answer."""
-    name = BOLD.match(c.text)
-    name = name.group(1) if name else (f"para. {c.paragraph}" if c.paragraph else "")
+    name = provision_label(c.text) or (f"para. {c.paragraph}" if c.paragraph else "")
     return f"{c.label} · {name}" if name else c.label
 
 
