@@ -149,6 +149,90 @@ class ChromaSettings(_Section):
     timeout: float = Field(5.0, description="Seconds to wait for the Chroma server's first answer.")
 
 
+class PlanSettings(_Section):
+    preservation_days: int = Field(
+        60,
+        ge=1,
+        description="Shortest preservation period the convention sets (art. 42): data stays preserved at least this "
+        "many days to allow the follow-up request.",
+    )
+    safety_margin_days: int = Field(
+        14, ge=0, description="Send the follow-up MLA request this many days before the preservation period could end."
+    )
+    extradition_min_years: float = Field(
+        1.0, ge=0, description="Art. 37: the conduct must carry a maximum of at least this many years of imprisonment."
+    )
+
+
+class DraftingSettings(_Section):
+    paper: Literal["A4", "Letter"] = Field(
+        "A4",
+        description="Page size of the DOCX and PDF drafts: A4 (the UN and most central authorities) or US Letter.",
+    )
+
+
+class ReviewSettings(_Section):
+    """The receiving desk (`uncc review`). The similarity thresholds were calibrated on evals/review/dev only, with
+    `python -m evals.review_eval --calibrate` (2026-12-07, 15 requests); the figures are in docs/review.md."""
+
+    max_file_mb: int = Field(
+        10, ge=1, description="A request file larger than this many MB is refused (a 40-page request is under 1 MB)."
+    )
+    max_inflated_mb: int = Field(
+        25, ge=1, description="A DOCX whose text part would inflate beyond this many MB is refused (a ZIP bomb)."
+    )
+    max_units: int = Field(
+        160,
+        ge=20,
+        description="Sentences of a request embedded and compared with the forms at most: embedding is the cost of a "
+        "review (a 10-page request has about 220 sentences; 160 take about 1.5 s on 2 cores). Beyond it, the "
+        "opening, labelled lines and first sentences of each paragraph are kept, and the review says so.",
+    )
+    present_min: float = Field(
+        0.52, description="An element is present when a passage that no other element fits better is this similar."
+    )
+    unclear_min: float = Field(
+        0.30, description="Below `present_min`, an element is unclear when its closest passage is this similar."
+    )
+    heading_min: float = Field(
+        0.45,
+        description="A section heading or line label ('Facts', 'Contact:') this similar to an element's label or "
+        "heading words supplies the element.",
+    )
+    margin: float = Field(
+        0.08, description="A passage counts for an element only if no other element is more than this much closer."
+    )
+    narrative_factor: float = Field(
+        2.0,
+        description="A text element with a minimum length (the facts) is present when the passages close to it hold "
+        "at least this many times its minimum number of words, even if none is close enough on its own. Set by "
+        "judgment, not by the grid: the grid's 1.0 raised dev figures and lowered held-out ones (facts left out "
+        "were then taken as present).",
+    )
+    pattern_bonus: float = Field(
+        0.0,
+        description="Added to a passage's similarity to an element when it has what the element's content check "
+        "needs (a date, a provision of law, a telephone number ...: prompts/review/checks.yaml).",
+    )
+    type_title_weight: float = Field(
+        0.4,
+        description="Weight of the opening passages' match with a type's title and phrases, against the coverage of "
+        "its required elements (0.4 gave the widest smallest margin of the right type on dev).",
+    )
+    type_article_bonus: float = Field(
+        0.2, description="Added to a type's score when the request cites that type's article of the convention."
+    )
+    type_temperature: float = Field(0.05, description="Softmax temperature turning type scores into a confidence.")
+    request_min: float = Field(0.3, description="Below this type score, the text does not look like a request.")
+    min_words: int = Field(40, ge=1, description="A text of fewer words does not look like a request.")
+    min_particulars: int = Field(
+        2,
+        ge=0,
+        description="A request gives particulars of a case: at least this many kinds among dates, provisions of law, "
+        "contact details and file references (prompts/review/checks.yaml). A guidance note or a news report does not.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, with its default."""
 
@@ -168,6 +252,9 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = LLMSettings()
     chroma: ChromaSettings = ChromaSettings()
+    plan: PlanSettings = PlanSettings()
+    drafting: DraftingSettings = DraftingSettings()
+    review: ReviewSettings = ReviewSettings()
 
     @property
     def index_dir(self) -> Path:

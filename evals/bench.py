@@ -75,6 +75,29 @@ def _timed(fn, questions: list[str], embedder) -> dict:
     return _stats(ms)
 
 
+def _plan_timing(settings: Settings) -> dict:
+    """Milliseconds to read, validate and plan a case file (the example and the test cases), rules loaded."""
+    import datetime as dt
+
+    from assistant.drafting.casefile import read_casefile
+    from assistant.planning.planner import Planner
+
+    planner = Planner.from_settings(settings)
+    files = [
+        *sorted((settings.knowledge_dir / "cases").glob("*.yaml")),
+        *sorted((PROJECT_ROOT / "tests" / "plan_cases").glob("*.yaml")),
+    ]
+    day = dt.date(2027, 2, 10)  # after every date in those files
+    ms = []
+    for _ in range(ROUNDS * 20):
+        for path in files:
+            t = time.perf_counter()
+            casefile, warnings = read_casefile(path)
+            planner.plan(casefile, day, warnings)
+            ms.append((time.perf_counter() - t) * 1000)
+    return _stats(ms)
+
+
 def _cold(code: str) -> tuple[float, float]:
     """Seconds from a new process to its first answer, and that process's peak memory in MB."""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
@@ -104,6 +127,7 @@ def run(out: Path) -> dict:
         "ours": {
             "search": _timed(lambda q: rt.retriever.retrieve(q, 5), questions, rt.embedder),
             "ask": _timed(answerer.answer, questions, rt.embedder),
+            "plan": _plan_timing(settings),
             "index_build_s": ours_build,
             "cold_start_to_first_answer_s": ours_cold,
             "peak_memory_mb": ours_mem,
@@ -135,7 +159,8 @@ def table(result: dict) -> str:
     for name, ours, base in rows:
         ratio = f"{ours / base:.2f}" if base else "n/a"
         lines.append(f"{name:34}{ours:>10}{base:>10}{ratio:>8}")
-    lines.append(f"(queries per latency row: {o['search']['n']})")
+    lines.append(f"{'plan a case p50 / p95 (ms)':34}{o['plan']['p50_ms']:>10}{o['plan']['p95_ms']:>10}")
+    lines.append(f"(queries per latency row: {o['search']['n']}; case plans: {o['plan']['n']})")
     return "\n".join(lines)
 
 

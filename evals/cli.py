@@ -7,7 +7,19 @@ import json
 import sys
 from pathlib import Path
 
+from assistant.errors import InvalidInput
 from assistant.settings import PROJECT_ROOT, Settings
+
+
+def _out_folder(out: Path) -> Path:
+    """The output folder, made now: a bad path fails before minutes of evaluation, not after."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out} is a file; give a folder (the report is several files).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(f"--out {out}: cannot create this folder ({exc.strerror}).") from None
+    return out
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -16,10 +28,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.runner import evaluate
 
     items = load_dataset(Path(args.dataset))
+    out = _out_folder(Path(args.out))
     if args.limit:
         items = items[: args.limit]
     rt = open_runtime(settings, args.llm)
-    metrics = evaluate(rt, rt.answerer, items, Path(args.out), progress=sys.stderr.isatty())
+    metrics = evaluate(rt, rt.answerer, items, out, progress=sys.stderr.isatty())
     summary = {
         k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "answers", "latency_ms")
     }

@@ -173,6 +173,7 @@ def test_bad_input_shows_a_message_in_place(page, app_url):
 @pytest.mark.browser
 @needs_chromium
 def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(page, app_url, tmp_path):
+    """Checklist, overwrite confirmation, downloads named after the case, withdrawn on edit, gaps counted."""
     from playwright.sync_api import expect
 
     page.goto(app_url)
@@ -191,11 +192,22 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     form.locator("#preservation-offence_date textarea").fill("31/12/2026")
     expect(checklist.locator(".uncc-error")).to_contain_text("'Date of the offence' must be a date written YYYY-MM-DD")
 
+    # The form has content: the example waits for a confirmation, and "keep" leaves the form as it was.
+    authority = form.locator("#preservation-requesting_authority textarea")
     form.get_by_role("button", name="Start from example").click()
+    confirm = page.locator("#confirm-preservation")
+    expect(confirm).to_contain_text("Replace what you typed with the example?")
+    confirm.get_by_role("button", name="Keep what I typed").click()
+    expect(confirm).to_be_hidden()
+    expect(authority).to_have_value("National Cybercrime Police, Aurelia")
+    form.get_by_role("button", name="Start from example").click()
+    confirm.get_by_role("button", name="Replace with the example").click()
     expect(checklist).to_contain_text("preservation: complete")
     expect(page.locator("#preview")).to_contain_text(PRESERVATION_TITLE)
-    form.get_by_role("button", name="Prepare DOCX and Markdown").click()
-    link = page.locator('#downloads a[download="preservation-request.docx"]')
+    form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
+    expect(page.locator("#draft-status")).to_contain_text("Files ready")
+    expect(page.locator('#downloads a[download="preservation_NCP-2026-0311.pdf"]')).to_have_count(1)
+    link = page.locator('#downloads a[download="preservation_NCP-2026-0311.docx"]')
     with page.expect_download() as info:
         link.click()
     saved = tmp_path / "request.docx"
@@ -204,25 +216,69 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     from docx import Document
 
     assert any(PRESERVATION_TITLE in p.text for p in Document(str(saved)).paragraphs)
+
+    # Editing the form withdraws the files made from it; a draft with gaps says how many.
+    form.locator("#preservation-necessity textarea").fill("")
+    expect(page.locator("#downloads a")).to_have_count(0)
+    expect(page.locator("#draft-status")).to_contain_text("the files prepared earlier were withdrawn")
+    form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
+    expect(page.locator("#draft-status")).to_contain_text("Draft with 1 gap")
+    expect(page.locator("#draft-status")).not_to_contain_text("Files ready")
     no_traceback(page)
 
 
 @pytest.mark.browser
 @needs_chromium
-def test_deep_link_opens_the_article(page, app_url):
+def test_deep_link_opens_the_article_and_steps_to_the_next(page, app_url):
     from playwright.sync_api import expect
 
     page.goto(app_url + "?article=42")
-    view = page.locator("#article-view")
-    expect(view).to_contain_text("Article 42. International cooperation for the purpose of expedited preservation")
-    expect(view).to_contain_text("Our restatement, not the official text")
+    head = page.locator("#article-head")
+    expect(head).to_contain_text("Article 42. International cooperation for the purpose of expedited preservation")
+    expect(page.locator("#article-text")).to_contain_text("Our restatement, not the official text")
     expect(page.get_by_role("tab", name="Convention")).to_have_attribute("aria-selected", "true")
+    # The contents: chapter V unfolded, article 42 ticked; a link to share that opens this article.
+    expect(page.locator("#toc-V-articles input[value='42']")).to_be_checked()
+    expect(page.locator("#article-link textarea")).to_have_value(app_url + "?article=42")
 
+    page.locator("#next").click()
+    expect(head).to_contain_text("Article 43. ")
+    expect(page.locator("#toc-V-articles input[value='43']")).to_be_checked()
+    expect(page.locator("#article-link textarea")).to_have_value(app_url + "?article=43")
+    page.locator("#previous").click()
+    expect(head).to_contain_text("Article 42. ")
+
+    # Guidance notes and related articles one click away; another chapter from the contents.
+    page.locator("#article-guidance > button").click()
+    expect(page.locator("#article-notes")).to_contain_text("Urgent requests")
     page.locator("#related label").first.click()
-    expect(view).not_to_contain_text("Article 42. ")
+    expect(head).not_to_contain_text("Article 42. ")
+    page.locator("#toc-IX > button").click()
+    page.locator("#toc-IX-articles label", has_text="Art. 68.").click()
+    expect(head).to_contain_text("Article 68. ")
+    expect(page.locator("#next")).to_be_disabled()
 
-    page.goto(app_url + "?article=99")
-    expect(page.locator("#convention-status")).to_contain_text("articles 1 to 68")
+    for bad in ("99", "abc"):
+        page.goto(app_url + "?article=" + bad)
+        expect(page.locator("#convention-status")).to_contain_text("articles 1 to 68")
+        expect(page.locator("#convention-status")).to_contain_text("Showing article 1 instead")
+        expect(head).to_contain_text("Article 1. ")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_citation_chip_opens_its_article_in_the_reader(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    ask(page, PRESERVATION_Q)
+    page.locator("#chips label", has_text=re.compile(r"^\s*Art\. 42 · ")).first.click()
+    page.locator("#open-in-reader").click()
+    expect(page.get_by_role("tab", name="Convention")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#article-head")).to_contain_text("Article 42. ")
+    page.locator("#next").click()
+    expect(page.locator("#article-head")).to_contain_text("Article 43. ")
     no_traceback(page)
 
 

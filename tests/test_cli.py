@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant.cli import main
+from assistant.settings import get_settings
 
 
 @pytest.fixture
@@ -82,3 +83,19 @@ def test_bad_setting_is_a_clear_error(monkeypatch, capsys):
     monkeypatch.setenv("UNCC_PORT", "not-a-port")
     assert main(["articles"]) == 2
     assert "UNCC_" in capsys.readouterr().err
+
+
+def test_a_home_that_is_a_file_is_a_clear_error(monkeypatch, capsys, tmp_path):
+    home = tmp_path / "not-a-folder"
+    home.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("UNCC_HOME", str(home))
+    get_settings.cache_clear()
+    assert main(["search", "preservation"]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_eval_refuses_a_file_as_output_folder_before_evaluating(capsys, tmp_path):
+    out = tmp_path / "results"
+    out.write_text("x", encoding="utf-8")
+    assert main(["eval", "--out", str(out), "--limit", "1"]) == 2
+    assert "is a file" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import pypdf
 import pytest
 import yaml
 
@@ -205,3 +206,71 @@ def test_case_contents_reach_only_the_named_output(uncc, tmp_path: Path, caplog:
     assert SECRET not in stdout + err + caplog.text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", "r.docx"]
     assert any(SECRET in p.text for p in docx.Document(str(out)).paragraphs)
+
+
+# -- formats ---------------------------------------------------------------------------------------------
+
+
+def test_pdf_out_by_extension(uncc, example_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "request.pdf"
+    code, stdout, err = uncc("draft", "preservation", "--case", str(example_file), "--out", str(out))
+    assert (code, stdout, err.strip()) == (0, "", f"Wrote {out}")
+    reader = pypdf.PdfReader(str(out))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 2), round(float(box.height), 2)) == (595.28, 841.89)  # A4
+    assert "Reference: NCP-2026-0311" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_pdf_name_never_gets_another_format(uncc, example_file: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "request.pdf"
+    code, stdout, err = uncc("draft", "preservation", "--case", str(example_file), "--format", fmt, "--out", str(out))
+    assert code == 2 and stdout == ""
+    assert f"error: request.pdf is a .pdf name but the format asked for is {fmt}" in err
+    assert not out.exists()
+
+
+def test_explicit_pdf_format(uncc, example_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "request.pdf"
+    assert uncc("draft", "preservation", "--case", str(example_file), "--format", "pdf", "--out", str(out))[0] == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_letter_paper_through_the_environment(
+    uncc, example_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNCC_DRAFTING__PAPER", "Letter")
+    get_settings.cache_clear()
+    out = tmp_path / "request.docx"
+    assert uncc("draft", "preservation", "--case", str(example_file), "--out", str(out))[0] == 0
+    assert docx.Document(str(out)).sections[0].page_width.inches == 8.5
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [(None, "docx"), ("pdf", "pdf"), ("md", "md")])
+def test_out_folder_names_the_file_after_the_request(
+    uncc, example_file: Path, tmp_path: Path, fmt: str | None, suffix: str
+) -> None:
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    extra = ["--format", fmt] if fmt else []
+    code, _, err = uncc("draft", "preservation", "--case", str(example_file), *extra, "--out", str(folder))
+    expected = folder / f"preservation_NCP-2026-0311.{suffix}"
+    assert (code, err.strip()) == (0, f"Wrote {expected}")
+    assert [p.name for p in folder.iterdir()] == [expected.name]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "pdf"], "A PDF draft needs --out PATH"),
+        (["--out", "{tmp}/r.doc"], "Cannot tell the format from the name r.doc"),
+        (["--format", "md", "--out", "{tmp}/r.docx"], "r.docx is a .docx name but the format asked for is md"),
+        (["--format", "pdf", "--out", "{tmp}/missing/"], "The folder {tmp}/missing does not exist"),
+    ],
+)
+def test_format_errors(uncc, tmp_path: Path, args: list[str], message: str) -> None:
+    case = _case(tmp_path, api.example_text("mla"))
+    code, out, err = uncc("draft", "mla", "--case", case, *(a.format(tmp=tmp_path) for a in args))
+    assert code == 2 and out == ""
+    assert message.format(tmp=tmp_path) in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]

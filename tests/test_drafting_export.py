@@ -1,7 +1,10 @@
-"""Drafts: Markdown and DOCX from every example, the provenance annex, and writes that never leave a partial file."""
+"""Drafts: Markdown and DOCX from every example, the provenance annex, send-ready Word documents (paper,
+letterhead, header, page numbers, line breaks, signature block, annex list), file names, and writes that never
+leave a partial file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -10,15 +13,16 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
 
 from assistant.drafting import api
 from assistant.drafting.case import CaseDoc, validate_case
 from assistant.drafting.export import atomic_write
-from assistant.drafting.render import FieldValue
+from assistant.drafting.render import Closing, FieldValue
 from assistant.errors import DraftError
 from assistant.official import save_official
 from assistant.records import Article, Paragraph
-from assistant.settings import Settings
+from assistant.settings import Settings, get_settings
 
 TYPES = api.list_types()
 
@@ -225,3 +229,156 @@ def test_a_write_that_fails_midway_leaves_nothing_behind(tmp_path: Path, failure
         atomic_write(out, half_then_fail, force=True)
     assert out.read_text(encoding="utf-8") == "earlier work"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md"]
+
+
+# -- send-ready Word documents ---------------------------------------------------------------------------
+
+REFERENCE = "PP-CYB-2026-0147"
+AUTHORITY = "National Cybercrime Police\n24/7 Point of Contact\n5 Harbour Road, Aurelia City"
+
+
+def _send_ready(tmp_path: Path, **changes: object) -> docx.document.Document:
+    out = tmp_path / "request.docx"
+    case = api.example_case("preservation") | {"reference": REFERENCE, "requesting_authority": AUTHORITY} | changes
+    api.write_docx("preservation", case, out)
+    return docx.Document(str(out))
+
+
+def test_docx_is_a4_by_default(tmp_path: Path) -> None:
+    section = _send_ready(tmp_path).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_docx_is_letter_with_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNCC_DRAFTING__PAPER", "Letter")
+    get_settings.cache_clear()
+    section = _send_ready(tmp_path).sections[0]
+    assert (section.page_width.inches, section.page_height.inches) == (8.5, 11)
+
+
+def test_line_breaks_inside_a_field_are_kept(tmp_path: Path) -> None:
+    case = api.example_case("preservation") | {"requesting_authority": AUTHORITY, "custodian": "CloudMail S.A.\n8 Rue"}
+    markdown, _ = api.draft_markdown("preservation", case)
+    assert "**From:** National Cybercrime Police  \n24/7 Point of Contact  \n5 Harbour Road" in markdown
+    document = _send_ready(tmp_path, custodian="CloudMail S.A.\n8 Rue du Nuage")
+    texts = [p.text for p in document.paragraphs]
+    assert "From: National Cybercrime Police\n24/7 Point of Contact\n5 Harbour Road, Aurelia City" in texts
+    assert "CloudMail S.A.\n8 Rue du Nuage" in texts
+    custodian = next(p for p in document.paragraphs if p.text.startswith("CloudMail"))
+    assert len(custodian._p.findall(".//" + qn("w:br"))) == 1  # a real line break, not a new paragraph
+
+
+def test_a_blank_line_inside_a_field_starts_a_new_paragraph_and_list_items_keep_their_lines(tmp_path: Path) -> None:
+    case = api.example_case("mla") | {"facts": api.example_case("mla")["facts"] + "\n\nSecond paragraph."}
+    case["persons_concerned"] = ["Jane Example\nborn 1 May 1990", "John Example"]
+    out = tmp_path / "r.docx"
+    api.write_docx("mla", case, out)
+    paragraphs = docx.Document(str(out)).paragraphs
+    assert "Second paragraph." in [p.text for p in paragraphs]
+    bullets = [p.text for p in paragraphs if p.style.name == "List Bullet"]
+    assert "Jane Example\nborn 1 May 1990" in bullets and "John Example" in bullets
+
+
+def test_docx_has_letterhead_reference_header_and_page_numbers(tmp_path: Path) -> None:
+    section = _send_ready(tmp_path).sections[0]
+    assert section.different_first_page_header_footer
+    first = [p.text for p in section.first_page_header.paragraphs]
+    assert first == [AUTHORITY, f"Reference: {REFERENCE}"]
+    assert [p.text for p in section.header.paragraphs] == [f"Reference: {REFERENCE}"]
+    for footer in (section.footer, section.first_page_footer):
+        fields = [f.get(qn("w:instr")) for f in footer._element.iter(qn("w:fldSimple"))]
+        assert fields == ["PAGE", "NUMPAGES"]
+        assert footer.paragraphs[0].text == "Page  of "  # Word fills in the numbers
+
+
+def test_docx_ends_with_place_date_signature_and_the_annex_list(tmp_path: Path) -> None:
+    texts = [p.text for p in _send_ready(tmp_path).paragraphs]
+    contact = next(i for i, t in enumerate(texts) if t.startswith("For any question about this request"))
+    closing = texts[contact + 1 : contact + 7]
+    assert [t.split(":")[0] for t in closing] == [
+        "Place",
+        "Date",
+        "Name and function of the signing officer",
+        "Signature and official seal",
+        "Annexes",
+        "Annex 1",
+    ]
+    assert closing[0] == "Place: " + "_" * 32
+    assert closing[-1] == "Annex 1: Provenance of the elements of this draft"
+
+
+def test_the_annex_starts_on_a_new_page(tmp_path: Path) -> None:
+    paragraphs = _send_ready(tmp_path).paragraphs
+    annex = next(p for p in paragraphs if p.text == "Annex: provenance of the elements of this draft")
+    assert annex.paragraph_format.page_break_before
+    assert sum(bool(p.paragraph_format.page_break_before) for p in paragraphs) == 1
+
+
+def test_place_date_and_signatory_when_given(tmp_path: Path) -> None:
+    result = api.draft(
+        "preservation",
+        api.example_case("preservation"),
+        closing=Closing(place="Aurelia City", date=dt.date(2027, 3, 4), signatory="Inspector Sam Example"),
+    )
+    assert "Place: Aurelia City\n\nDate: 4 March 2027\n\n" in result.markdown
+    assert "Name and function of the signing officer: Inspector Sam Example" in result.markdown
+    out = api.save(result, tmp_path / "r.docx")
+    header = docx.Document(str(out)).sections[0].header.paragraphs[0].text
+    assert header == "Reference: NCP-2026-0311   ·   Date: 4 March 2027"
+
+
+def test_an_agreement_gets_a_signature_block_per_party() -> None:
+    markdown, _ = api.draft_markdown("jit", api.example_case("jit"))
+    closing = markdown.split("## Annex", 1)[0].rsplit("## ", 1)[1]
+    assert closing.count("Signature: ____") == 2
+    assert "For Office of the Public Prosecutor of the Republic of Aurelia:" in closing
+    assert "Done at ____" in closing
+
+
+@pytest.mark.parametrize(
+    ("reference", "name"),
+    [
+        ("PP-CYB-2026-0147", "preservation_PP-CYB-2026-0147.docx"),
+        ("PP/CYB 2026:0147", "preservation_PP-CYB-2026-0147.docx"),
+        ("../../etc/passwd", "preservation_etc-passwd.docx"),
+        ("Réf. Ü-7", "preservation_Ref.-U-7.docx"),
+        ("   ", "preservation_request.docx"),
+        ("Дело 12", "preservation_12.docx"),
+        ("AB" * 100, "preservation_" + "AB" * 30 + ".docx"),
+    ],
+)
+def test_file_names_say_which_request_and_case(reference: str, name: str) -> None:
+    result = api.draft("preservation", api.example_case("preservation") | {"reference": reference})
+    assert api.file_name(result, "docx") == name
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt", "expected"),
+    [
+        ("r.docx", None, "docx"),
+        ("R.PDF", None, "pdf"),
+        ("r.md", None, "md"),
+        ("r.markdown", None, "md"),
+        ("r.txt", None, "md"),
+        ("request", None, "md"),
+        ("r.txt", "pdf", "pdf"),
+        ("r.docx", "docx", "docx"),
+    ],
+)
+def test_output_format_from_the_name(path: str, fmt: str | None, expected: str) -> None:
+    assert api.output_format(path, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt", "problem"),
+    [
+        ("r.pdf", "md", "r.pdf is a .pdf name but the format asked for is md"),
+        ("r.docx", "pdf", "r.docx is a .docx name but the format asked for is pdf"),
+        ("r.md", "docx", "r.md is a .md name"),
+        ("r.doc", None, "Cannot tell the format from the name r.doc"),
+        ("r.md", "rtf", "Unknown format 'rtf'"),
+    ],
+)
+def test_output_format_refuses_a_contradiction(path: str, fmt: str | None, problem: str) -> None:
+    with pytest.raises(DraftError, match=re.escape(problem)):
+        api.output_format(path, fmt)

@@ -12,17 +12,23 @@ import gradio as gr
 import pytest
 
 from assistant.answering import Answerer
-from assistant.errors import DraftError, InvalidInput, LLMError
+from assistant.errors import AssistantError, DraftError, InvalidInput, LLMError
+from assistant.prompts import PROMPTS
 from assistant.records import Citation
 from assistant.settings import Settings
 from assistant.ui import build_app, launch_options, parse_auth
 from assistant.ui.app import CONCURRENCY_LIMIT, MODEL_GROUP, QUEUE_MAX_SIZE
 from assistant.ui.ask import KIND_MARKS, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
 from assistant.ui.draft import (
+    FILES_READY,
+    FILES_STALE,
     case_from_values,
     draft_api,
     draft_view,
     example_values,
+    files_status,
+    needs_confirmation,
+    prepare_files,
     values_from_case,
     widget,
     widgets,
@@ -31,14 +37,19 @@ from assistant.ui.draft import (
 from assistant.ui.guard import guarded, is_guarded, shown_in
 from assistant.ui.reader import (
     RESTATEMENT_NOTE,
+    UI_TEXT,
     about_markdown,
-    article_choices,
     article_view,
-    chapter_choices,
+    chip_article,
     ingest_upload,
+    neighbours,
     parse_article,
     search,
+    share_link,
     source_banner,
+    table_of_contents,
+    ui_text,
+    ui_texts,
 )
 
 PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
@@ -259,11 +270,91 @@ def test_invalid_field_is_explained_by_its_label(full_settings):
     assert "Fix the fields" in view.preview
 
 
-def test_write_files_gives_docx_and_markdown(full_settings, tmp_path):
+def test_write_files_gives_docx_pdf_and_markdown_named_after_the_request_and_case(full_settings, tmp_path):
     paths = write_files(full_settings, "preservation", example_values(full_settings, "preservation"), tmp_path)
-    docx, md = paths
-    assert docx.name == "preservation-request.docx" and zipfile.is_zipfile(docx)
+    docx, pdf, md = paths
+    assert [p.name for p in paths] == [f"preservation_NCP-2026-0311.{ext}" for ext in ("docx", "pdf", "md")]
+    assert zipfile.is_zipfile(docx) and pdf.read_bytes().startswith(b"%PDF-")
     assert md.read_text(encoding="utf-8").startswith("# Request for the expedited preservation")
+
+
+def _gappy_values(settings, **changes):
+    """The preservation example with `changes` (None clears a field)."""
+    from assistant import drafting
+
+    form = drafting.form("preservation", settings)
+    case = drafting.example_case("preservation", settings) | changes
+    return values_from_case(form, {k: v for k, v in case.items() if v is not None})
+
+
+def test_files_status_counts_the_gaps_instead_of_saying_ready(full_settings, tmp_path):
+    values = _gappy_values(full_settings, necessity=None, custodian=None, facts="Too short.")
+    prepared = prepare_files(full_settings, "preservation", values, tmp_path)
+    assert not prepared.report.complete
+    assert prepared.status.startswith("**Draft with 3 gaps** (2 missing, 1 weak)")
+    assert "Files ready" not in prepared.status and "⇣" in prepared.status
+    one = prepare_files(full_settings, "preservation", _gappy_values(full_settings, necessity=None), tmp_path)
+    assert one.status.startswith("**Draft with 1 gap** (1 missing)")
+    complete = prepare_files(full_settings, "preservation", example_values(full_settings, "preservation"), tmp_path)
+    assert complete.status == FILES_READY == files_status(complete.report)
+
+
+def test_replacing_a_form_asks_only_when_typed_content_would_be_lost(full_settings):
+    from assistant import drafting
+
+    form = drafting.form("preservation", full_settings)
+    example = example_values(full_settings, "preservation")
+    empty = [None if w.kind != "textbox" else "" for w in widgets(form)]
+    assert not needs_confirmation(form, empty, example)
+    assert not needs_confirmation(form, ["   ", *empty[1:]], example)  # blanks are not content
+    assert needs_confirmation(form, ["My own authority", *empty[1:]], example)
+    assert not needs_confirmation(form, example, example)  # nothing would change
+
+
+def _draft_handlers(demo, request_type: str) -> dict:
+    """The Draft tab's handlers of one form, by name."""
+    found = {}
+    for fn in demo.fns.values():
+        ids = [getattr(c, "elem_id", None) or "" for c in [*fn.inputs, *fn.outputs]]
+        mine = [i for i in ids if i.startswith(f"{request_type}-") or i == f"confirm-{request_type}"]
+        if fn.fn is not None and mine and fn.name != "on_type":
+            found[fn.name] = fn.fn
+    return found
+
+
+def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runtime, answerer, tmp_path, monkeypatch):
+    from assistant import drafting
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _draft_handlers(build_app(full_runtime, answerer), "preservation")
+    assert {"on_change", "on_example", "on_replace", "on_keep", "on_build"} <= set(handlers)
+    settings = full_runtime.settings
+    n = len(drafting.form("preservation", settings).fields)
+    example = example_values(settings, "preservation")
+
+    # An empty form takes the example at once.
+    loaded = handlers["on_example"](*([""] * n))
+    assert list(loaded[:n]) == example and loaded[n].visible is False
+    # A form with content is left as it is, and the confirmation is shown with the example waiting.
+    typed = ["My own authority", *[""] * (n - 1)]
+    asked = handlers["on_example"](*typed)
+    assert all(v == gr.skip() for v in asked[:n]) and asked[n].visible is True and asked[n + 1] == example
+    kept = handlers["on_keep"]()
+    assert kept[0].visible is False and kept[1] is None
+    replaced = handlers["on_replace"](example)
+    assert list(replaced[:n]) == example and replaced[n].visible is False and replaced[n + 1] is None
+
+    # Files prepared from a draft with gaps say so, and are withdrawn as soon as the form changes.
+    values = _gappy_values(settings, necessity=None, custodian=None, facts="Too short.")
+    files, status, ready = handlers["on_build"](*values)
+    assert len(files) == 3 and ready is True
+    assert status.startswith("**Draft with 3 gaps**") and "Files ready" not in status
+    checklist, preview, files, status, ready = handlers["on_change"](*values[:-1], "changed", True)
+    assert (files, status, ready) == (None, FILES_STALE, False)
+    assert "preservation: incomplete" in checklist and preview.startswith("# Request")
+    # With nothing prepared, a change leaves the downloads and status alone.
+    *_, files, status, ready = handlers["on_change"](*values, False)
+    assert files == gr.skip() and status == gr.skip() and ready == gr.skip()
 
 
 def test_draft_api_accepts_yaml_and_json(full_settings):
@@ -282,21 +373,42 @@ def test_draft_api_accepts_yaml_and_json(full_settings):
 # -- Convention --------------------------------------------------------------------------------------------
 
 
-def test_chapters_and_articles(full_runtime):
-    kb = full_runtime.knowledge
-    chapters = chapter_choices(kb)
-    assert len(chapters) == 9 and chapters[0] == ("Chapter I. General provisions", "I")
-    assert sum(len(article_choices(kb, c)) for _, c in chapters) == 68
+def test_table_of_contents_has_the_nine_chapters_in_order(full_runtime):
+    chapters = table_of_contents(full_runtime.knowledge)
+    assert [c.numeral for c in chapters] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"]
+    assert sum(len(c.articles) for c in chapters) == 68
+    first, jurisdiction, cooperation = chapters[0], chapters[2], chapters[4]
+    assert first.label == "Chapter I. General provisions (arts. 1–6)"
+    assert jurisdiction.label == "Chapter III. Jurisdiction (art. 22)"  # one article: no range
+    assert cooperation.choices[7] == ("Art. 42. " + full_runtime.knowledge.article(42).title, 42)
+    numbers = [n for c in chapters for n, _ in c.articles]
+    assert numbers == list(range(1, 69))
 
 
-def test_article_view_labels_the_restatement_and_links_related(full_runtime):
+def test_table_of_contents_follows_the_knowledge_base(tiny_settings):
+    from assistant.knowledge import load_knowledge
+
+    kb = load_knowledge(tiny_settings.knowledge_dir)  # articles 7, 37 and 42 only
+    chapters = table_of_contents(kb)
+    assert [(c.numeral, [n for n, _ in c.articles]) for c in chapters] == [("II", [7]), ("V", [37, 42])]
+    assert neighbours(kb, 37) == (7, 42) and neighbours(kb, 7) == (None, 37) and neighbours(kb, 42) == (37, None)
+    assert neighbours(kb, 99) == (None, None)
+
+
+def test_article_view_links_neighbours_related_and_guidance(full_runtime):
     kb = full_runtime.knowledge
     view = article_view(kb, {}, 42)
-    assert view.markdown.startswith("## Article 42. International cooperation")
+    assert view.heading.startswith("## Article 42. International cooperation")
+    assert "Chapter V. International cooperation" in view.heading and view.chapter == "V"
     assert RESTATEMENT_NOTE in view.markdown and "#### Paragraph" in view.markdown
+    assert view.markdown.startswith("### Our restatement")  # headings go h2 (article), h3, h4: none skipped
+    assert (view.previous, view.next) == (41, 43)
     assert view.related and all(isinstance(n, int) for _, n in view.related)
-    with_notes = next(g.articles[0] for g in kb.guidance if g.kind == "guidance")
-    assert "### Guidance notes" in article_view(kb, {}, with_notes).markdown
+    assert view.guidance_count == sum(42 in g.articles for g in kb.guidance) > 0
+    assert view.guidance.startswith("### ") and "### Guidance" not in view.markdown
+    assert (article_view(kb, {}, 1).previous, article_view(kb, {}, 68).next) == (None, None)
+    without = next(a.number for a in kb.articles if not any(a.number in g.articles for g in kb.guidance))
+    assert article_view(kb, {}, without).guidance == "" and article_view(kb, {}, without).guidance_count == 0
 
 
 def test_article_view_shows_official_text_first(full_runtime):
@@ -304,6 +416,51 @@ def test_article_view_shows_official_text_first(full_runtime):
     official = kb.article(7).model_copy(update={"source": "official"})
     markdown = article_view(kb, {7: official}, 7).markdown
     assert markdown.index("Official text (ingested)") < markdown.index(RESTATEMENT_NOTE)
+
+
+def test_article_view_of_a_missing_article_says_so(tiny_settings):
+    from assistant.knowledge import load_knowledge
+
+    with pytest.raises(InvalidInput, match="Article 8 is not in the knowledge base"):
+        article_view(load_knowledge(tiny_settings.knowledge_dir), {}, 8)
+
+
+@pytest.mark.parametrize(
+    "page,link",
+    [
+        ("http://127.0.0.1:7860/?__theme=dark&article=41", "http://127.0.0.1:7860/?article=42"),
+        ("https://desk.example.org/uncc/", "https://desk.example.org/uncc/?article=42"),
+        ("http://127.0.0.1:7860", "http://127.0.0.1:7860/?article=42"),
+        (None, "?article=42"),
+        ("not a url", "?article=42"),
+    ],
+)
+def test_share_link(page, link):
+    assert share_link(page, 42) == link
+
+
+def test_chip_article_names_the_cited_article():
+    cites = (
+        Citation(article=42, paragraph=None, title="Preservation", source="restatement", text="**Duration**: 60 days."),
+        Citation(article=None, paragraph=None, title="Urgent requests", source="guidance", text="Call first."),
+    )
+    state = AskState(citations=cites)
+    assert chip_article(state, "Art. 42 · Duration") == 42
+    assert chip_article(state, "Urgent requests") is None  # a guidance note has no article to open
+    assert chip_article(state, "Art. 7") is None and chip_article(state, None) is None
+
+
+def test_ui_wording_is_complete_and_checked(tmp_path):
+    assert set(ui_texts()) == set(UI_TEXT)
+    assert ui_text("next", number=43) == "Next: Art. 43 →"
+    assert "Your question" in ui_text("question_label")
+    (tmp_path / "ui.yaml").write_text('question_label: "Q"\n', encoding="utf-8")
+    with pytest.raises(AssistantError, match="lacks the entries"):
+        ui_texts.__wrapped__(tmp_path)
+    full = (PROMPTS / "ui.yaml").read_text(encoding="utf-8")
+    (tmp_path / "ui.yaml").write_text(full.replace("Art. {number} →", "Art. {numbr} →"), encoding="utf-8")
+    with pytest.raises(AssistantError, match="'next' has placeholders"):
+        ui_texts.__wrapped__(tmp_path)
 
 
 @pytest.mark.parametrize("value,number", [("42", 42), (" 7 ", 7), ("Art. 68", 68)])
@@ -461,3 +618,91 @@ def test_build_app_names_the_api_endpoints(full_runtime, answerer, tmp_path, mon
     names = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
     assert {"ask", "draft", "chat"} <= names
     assert names <= {"ask", "draft", "chat"}, "UI-only listeners must stay out of the public API"
+
+
+# -- the reader's handlers, as the page calls them ------------------------------------------------------------
+
+
+def _app_handlers(demo: gr.Blocks) -> dict:
+    """The page's own handlers by function name (the first listener of each)."""
+    found: dict = {}
+    for fn in demo.fns.values():
+        if fn.fn is not None and fn.fn.__module__ == "assistant.ui.app":
+            found.setdefault(fn.name, fn.fn)
+    return found
+
+
+def _page(query: dict | None = None):
+    """What a handler reads of gr.Request: the page's query and its address (the Referer header)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(query_params=query or {}, headers={"referer": "http://127.0.0.1:7860/?__theme=dark"})
+
+
+def _opened(outputs: tuple) -> dict:
+    """The reader's outputs by name (the order of `opened` in assistant.ui.app)."""
+    shown, *rest = outputs
+    names = ["head", "previous", "next", "link", "related", "notes_fold", "notes", "text", "status"]
+    return {"shown": shown, "folds": rest[:9], "lists": rest[9:18], **dict(zip(names, rest[18:], strict=True))}
+
+
+def test_reader_opens_steps_and_follows_links(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+
+    view = _opened(handlers["open_article"](42, _page()))
+    assert view["shown"] == 42 and view["status"] == ""
+    assert [f["open"] for f in view["folds"]] == [False] * 4 + [True] + [False] * 4  # chapter V unfolded
+    assert [r["value"] for r in view["lists"]] == [None] * 4 + [42] + [None] * 4
+    assert view["head"].startswith("## Article 42. International cooperation")
+    assert view["previous"]["value"] == "← Previous: Art. 41" and view["previous"]["interactive"]
+    assert view["next"]["value"] == "Next: Art. 43 →"
+    assert view["link"] == "http://127.0.0.1:7860/?article=42"
+    assert view["related"]["visible"] and view["notes_fold"]["visible"] and view["notes"].startswith("### ")
+    assert view["notes_fold"]["label"].startswith("Guidance notes on this article (")
+
+    assert _opened(handlers["on_next"](42, _page()))["shown"] == 43
+    assert _opened(handlers["on_previous"](42, _page()))["shown"] == 41
+    assert _opened(handlers["on_next"](52, _page()))["folds"][5]["open"]  # into chapter VI
+    first = _opened(handlers["open_article"](1, _page()))
+    assert not first["previous"]["interactive"] and "first article" in first["previous"]["value"]
+    assert all(v == gr.skip() for v in handlers["on_previous"](1, _page()))  # nothing before article 1
+    assert not _opened(handlers["open_article"](68, _page()))["next"]["interactive"]
+
+
+@pytest.mark.parametrize("wanted", ["99", "abc", "0", "<script>"])
+def test_a_bad_link_opens_the_first_article_with_a_note(full_runtime, answerer, tmp_path, monkeypatch, wanted):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+    tabs, *outputs = handlers["on_load"](_page({"article": wanted}))
+    view = _opened(tuple(outputs))
+    assert tabs.selected == "convention" and view["shown"] == 1
+    assert view["head"].startswith("## Article 1. ")
+    assert view["status"].startswith("⚠️ There is no article") and "articles 1 to 68" in view["status"]
+    assert "Showing article 1 instead" in view["status"] and "Traceback" not in view["status"]
+
+
+def test_a_link_opens_its_article_and_a_plain_visit_stays_on_ask(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+    tabs, *outputs = handlers["on_load"](_page({"article": "42"}))
+    assert tabs.selected == "convention" and _opened(tuple(outputs))["shown"] == 42
+    tabs, *outputs = handlers["on_load"](_page())
+    view = _opened(tuple(outputs))
+    assert tabs == gr.skip() and view["shown"] == 1 and view["link"] == "http://127.0.0.1:7860/?article=1"
+
+
+def test_a_citation_chip_opens_its_article_in_the_reader(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+    state = final(ask_turn(answerer, PRESERVATION_Q, AskState())).state
+    label = next(label for label in chip_labels(state) if label.startswith("Art. 42"))
+
+    button = handlers["on_chip_article"](state, label)
+    assert button.visible and button.value == "Open Art. 42 in the Convention tab"
+    assert not handlers["on_chip_article"](state, None).visible  # a new answer resets the chips
+
+    tabs, *outputs = handlers["on_cited"](state, label, _page())
+    assert tabs.selected == "convention" and _opened(tuple(outputs))["shown"] == 42
+    skipped, *outputs = handlers["on_cited"](state, None, _page())
+    assert skipped == gr.skip() and _opened(tuple(outputs))["status"].startswith("⚠️ Click a citation chip first")

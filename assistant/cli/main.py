@@ -184,9 +184,11 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
     from assistant.drafting.cli import register as draft
     from assistant.ingest.cli import register as ingest
     from assistant.mcp_server import register as mcp
+    from assistant.planning.cli import register as plan
+    from assistant.review.cli import register as review
 
     found = sorted(entry_points(group="uncc.commands"), key=lambda e: e.name)
-    return [ask, draft, ingest, mcp, *(e.load() for e in found)]
+    return [ask, draft, ingest, mcp, plan, review, *(e.load() for e in found)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = get_settings()
+        if settings.home.exists() and not settings.home.is_dir():
+            raise InvalidInput(f"UNCC_HOME={settings.home} is a file; point it at a folder (it holds the index).")
         if getattr(args, "k", 0) is None:
             args.k = settings.retrieval.k
         if getattr(args, "chapter", None) and args.chapter.upper() not in ROMAN:
@@ -212,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `uncc ... | head`: the reader left; not an error worth a traceback
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a full disk, a folder we may not write to: say which file and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # settings from the environment may be invalid, e.g. UNCC_PORT=abc
         from pydantic import ValidationError
 

@@ -4,26 +4,33 @@ The names below are the public API, for the web app; docs/drafting.md shows them
 """
 
 from assistant.drafting.api import (
+    FORMATS,
     check,
     draft,
     draft_markdown,
     example_case,
     example_text,
+    file_name,
     form,
     list_types,
+    save,
     write_docx,
+    write_draft,
     write_markdown,
+    write_pdf,
 )
 from assistant.drafting.case import CaseDoc, read_case_file
 from assistant.drafting.checker import CheckItem, CheckReport
 from assistant.drafting.forms import Basis, FieldSpec, FormSpec
-from assistant.drafting.render import Draft
+from assistant.drafting.render import Closing, Draft
 
 __all__ = [
+    "FORMATS",
     "Basis",
     "CaseDoc",
     "CheckItem",
     "CheckReport",
+    "Closing",
     "Draft",
     "FieldSpec",
     "FormSpec",
@@ -32,9 +39,13 @@ __all__ = [
     "draft_markdown",
     "example_case",
     "example_text",
+    "file_name",
     "form",
     "list_types",
     "read_case_file",
+    "save",
     "write_docx",
+    "write_draft",
     "write_markdown",
+    "write_pdf",
 ]

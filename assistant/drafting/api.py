@@ -2,6 +2,7 @@
 
 A case is a mapping of field names to values (as a YAML case file holds them), or a `CaseDoc` read from a
 file, which adds line numbers to error messages. Bad input raises DraftError with a message to show as is.
+Drafts are written as Markdown, DOCX or PDF (`FORMATS`); DOCX and PDF on the paper of `settings.drafting.paper`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from assistant.drafting.case import CaseDoc, parse_case, validate_case
 from assistant.drafting.checker import CheckReport, check_case
 from assistant.drafting.forms import FormSpec, form_path, form_types, forms_dir, load_form
 from assistant.drafting.provenance import render_annex
-from assistant.drafting.render import Draft, render_body
+from assistant.drafting.render import Closing, Draft, annex_titles, letter_parts, render_body, render_closing
 from assistant.errors import DraftError, KnowledgeError
 from assistant.settings import Settings, get_settings
 
 Case = Mapping[str, Any] | CaseDoc
+FORMATS = export.FORMATS
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -69,12 +71,24 @@ def check(request_type: str, case: Case, settings: Settings | None = None) -> Ch
     return check_case(spec, model)
 
 
-def draft(request_type: str, case: Case, settings: Settings | None = None) -> Draft:
-    """The full draft: request text with [MISSING: ...] markers for gaps, then the provenance annex."""
+def draft(request_type: str, case: Case, settings: Settings | None = None, closing: Closing | None = None) -> Draft:
+    """The full draft: request text with [MISSING: ...] markers for gaps, the closing block (place, date, name and
+    signature, blank lines where `closing` does not say; then the list of annexes), then the provenance annex."""
     settings = _settings(settings)
+    closing = closing or Closing()
     spec, model = _validated(request_type, case, settings)
-    markdown = render_body(spec, model, settings.prompts_dir) + "\n" + render_annex(spec, settings)
-    return Draft(type=spec.type, title=spec.title, markdown=markdown, report=check_case(spec, model))
+    body = render_body(spec, model, settings.prompts_dir)
+    annex = render_annex(spec, settings)
+    ending = render_closing(spec, model, settings.prompts_dir, annex_titles(annex), closing)
+    return Draft(
+        type=spec.type,
+        title=spec.title,
+        markdown=body + "\n" + ending + "\n" + annex,
+        report=check_case(spec, model),
+        closing=ending,
+        annex=annex,
+        **letter_parts(spec, model, closing),
+    )
 
 
 def draft_markdown(request_type: str, case: Case, settings: Settings | None = None) -> tuple[str, CheckReport]:
@@ -83,19 +97,56 @@ def draft_markdown(request_type: str, case: Case, settings: Settings | None = No
     return result.markdown, result.report
 
 
+def output_format(path: Path | str, fmt: str | None = None) -> str:
+    """The format a draft is written in at `path`: `fmt`, or the one its extension names; a contradiction
+    (a .pdf name with fmt 'md') raises DraftError."""
+    return export.output_format(path, fmt)
+
+
+def file_name(result: Draft, fmt: str) -> str:
+    """A file name saying which request and case a draft belongs to, e.g. 'preservation_PP-CYB-2026-0147.pdf'."""
+    return export.file_name(result, export.output_format(f"x.{fmt}", fmt))
+
+
+def save(
+    result: Draft, path: Path | str, fmt: str | None = None, force: bool = False, settings: Settings | None = None
+) -> Path:
+    """Write a rendered draft to `path` as `fmt` (md, docx or pdf; by default the format of the extension)."""
+    return export.write(result, Path(path), fmt, force, _settings(settings).drafting.paper)
+
+
+def write_draft(
+    request_type: str,
+    case: Case,
+    path: Path | str,
+    fmt: str | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+) -> CheckReport:
+    """Write the draft to `path` in `fmt`, or in the format its extension names (.md, .docx, .pdf)."""
+    settings = _settings(settings)
+    export.output_format(path, fmt)  # a wrong name is reported before the work of drafting
+    result = draft(request_type, case, settings)
+    save(result, path, fmt, force, settings)
+    return result.report
+
+
 def write_markdown(
     request_type: str, case: Case, path: Path | str, force: bool = False, settings: Settings | None = None
 ) -> CheckReport:
     """Write the draft as Markdown to `path` (atomically; an existing file only with force)."""
-    result = draft(request_type, case, settings)
-    export.write_markdown(result, Path(path), force)
-    return result.report
+    return write_draft(request_type, case, path, "md", force, settings)
 
 
 def write_docx(
     request_type: str, case: Case, path: Path | str, force: bool = False, settings: Settings | None = None
 ) -> CheckReport:
     """Write the draft as a Word document to `path` (atomically; an existing file only with force)."""
-    result = draft(request_type, case, settings)
-    export.write_docx(result, Path(path), force)
-    return result.report
+    return write_draft(request_type, case, path, "docx", force, settings)
+
+
+def write_pdf(
+    request_type: str, case: Case, path: Path | str, force: bool = False, settings: Settings | None = None
+) -> CheckReport:
+    """Write the draft as a PDF to `path` (atomically; an existing file only with force)."""
+    return write_draft(request_type, case, path, "pdf", force, settings)

@@ -158,11 +158,29 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+def _refuse_aliases(root: yaml.Node | None, source: str) -> None:
+    """An alias repeats a node without copying it: a few kilobytes of YAML can stand for gigabytes of text once
+    validated or drafted. A case file has no use for them; the composed tree shares the node object."""
+    seen: set[int] = set()
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1
+            raise DraftError(f"{source}:{line}: aliases (*name) are not allowed in a case file; write the value out.")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+
+
 def parse_case(text: str, source: str = "case") -> CaseDoc:
     """Parse YAML text into a CaseDoc; invalid YAML raises DraftError with the line number."""
     loader = _CaseLoader(text)
     try:
         node = loader.get_single_node()  # the node tree gives each field's line
+        _refuse_aliases(node, source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from assistant.drafting import api
-from assistant.drafting.case import read_case_file
+from assistant.drafting.case import CaseDoc, read_case_file
+from assistant.drafting.casefile import is_casefile, load_casefile
 from assistant.drafting.checker import CheckReport
+from assistant.drafting.from_case import case_for_request
+from assistant.drafting.render import Draft
 from assistant.errors import DraftError
 from assistant.settings import Settings
 
@@ -23,7 +27,9 @@ EPILOG = """examples:
   uncc draft --list
   uncc draft preservation --example > case.yaml
   uncc draft preservation --case case.yaml --check
-  uncc draft preservation --case case.yaml --out request.docx"""
+  uncc draft preservation --case case.yaml --out request.docx
+  uncc draft preservation --case case.yaml --out request.pdf
+  uncc draft preservation --case case.yaml --format pdf --out drafts/   (named preservation_<reference>.pdf)"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,13 +45,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("type", nargs="?", help="request type (see --list)")
     p.add_argument("--list", action="store_true", help="list the request types")
     p.add_argument("--example", action="store_true", help="print a filled example case file (YAML)")
-    p.add_argument("--case", metavar="FILE", help="the case file (YAML)")
+    p.add_argument("--case", metavar="FILE", help="the case file (YAML): a whole-case file or a single-request file")
+    p.add_argument("--state", help="with a whole-case file: the requested State, when the case has several")
     p.add_argument("--check", action="store_true", help="report missing and weak elements; exit 3 if incomplete")
     p.add_argument("--json", action="store_true", help="with --check: print the report as JSON")
     p.add_argument(
-        "--format", choices=("md", "docx"), help="output format (default: docx if --out ends in .docx, else md)"
+        "--format",
+        choices=api.FORMATS,
+        help="output format: md, docx or pdf (default: from the --out extension; docx for a folder; md on stdout)",
     )
-    p.add_argument("--out", metavar="PATH", help="write the draft here (default: Markdown on stdout)")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write the draft to this file, or into this folder named <type>_<reference>.<format> "
+        "(default: Markdown on stdout)",
+    )
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(handler=cmd_draft)
 
@@ -53,11 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _refuse_conflicts(args: argparse.Namespace) -> None:
     """Options that make no sense together are an error, not silently ignored."""
     if args.json and not args.check:
-        raise DraftError("--json goes with --check (the draft itself is Markdown or DOCX).")
+        raise DraftError("--json goes with --check (the draft itself is Markdown, DOCX or PDF).")
     if args.example and (args.case or args.check or args.out):
         raise DraftError("--example prints an example case; use it without --case, --check or --out.")
     if args.check and (args.out or args.format):
         raise DraftError("--check prints a report; drop --out/--format, or drop --check to write the draft.")
+    if not (args.check or args.example or args.list):
+        _output_format(args)  # a format that contradicts the file name is reported before any work
 
 
 def _print_report(report: CheckReport) -> None:
@@ -68,10 +84,40 @@ def _print_report(report: CheckReport) -> None:
             print(f"           basis: {item.basis.label}: {item.basis.note}")
 
 
+def _is_folder(out: str) -> bool:
+    return out.endswith(("/", os.sep)) or Path(out).is_dir()
+
+
 def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    return "docx" if args.out and args.out.lower().endswith(".docx") else "md"
+    """md, docx or pdf: --format if given, else what the --out name says (a .pdf name always gets a PDF)."""
+    if not args.out:
+        fmt = args.format or "md"
+        if fmt != "md":
+            kind = {"docx": "DOCX", "pdf": "PDF"}[fmt]
+            raise DraftError(f"A {kind} draft needs --out PATH ({kind} files are not printed to the terminal).")
+        return fmt
+    if _is_folder(args.out):
+        return args.format or "docx"
+    return api.output_format(args.out, args.format)
+
+
+def _out_path(args: argparse.Namespace, result: Draft, fmt: str) -> Path:
+    """--out itself, or for a folder the file in it named after the request and its reference."""
+    return Path(args.out) / api.file_name(result, fmt) if _is_folder(args.out) else Path(args.out)
+
+
+def _request_case(args: argparse.Namespace, settings: Settings) -> CaseDoc:
+    """The request's fields: as written in a single-request file, or drawn from a whole-case file."""
+    doc = read_case_file(Path(args.case))
+    if not is_casefile(doc.data):
+        if args.state:
+            raise DraftError("--state goes with a whole-case file (one with a 'case:' section).")
+        return doc
+    casefile, warnings = load_casefile(doc)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    fields = case_for_request(casefile, args.type, settings.knowledge_dir, args.state)
+    return CaseDoc(data=fields, source=f"{doc.source} ({args.type} request)")
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -91,7 +137,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not args.case:
         raise DraftError(f"Give --case FILE; start from `uncc draft {args.type} --example > case.yaml`.")
-    case = read_case_file(Path(args.case))
+    case = _request_case(args, settings)
     if args.check:
         report = api.check(args.type, case, settings)
         if args.json:
@@ -100,12 +146,11 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
             _print_report(report)
         return 0 if report.complete else EXIT_INCOMPLETE
     fmt = _output_format(args)
-    if fmt == "docx" and not args.out:
-        raise DraftError("A DOCX draft needs --out PATH (Word files are not printed to the terminal).")
     if args.out:
-        write = api.write_docx if fmt == "docx" else api.write_markdown
-        report = write(args.type, case, Path(args.out), force=args.force, settings=settings)
-        print(f"Wrote {args.out}", file=sys.stderr)
+        result = api.draft(args.type, case, settings)
+        path = api.save(result, _out_path(args, result, fmt), fmt, force=args.force, settings=settings)
+        report = result.report
+        print(f"Wrote {path}", file=sys.stderr)
     else:
         markdown, report = api.draft_markdown(args.type, case, settings)
         sys.stdout.write(markdown)

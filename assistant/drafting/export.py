@@ -1,21 +1,68 @@
-"""Write drafts to the file the user names, and nowhere else.
+"""Write drafts to the file the user names, and nowhere else: Markdown, Word (DOCX) or PDF.
 
 Writes are atomic: the content goes to a temporary file beside the target, then `os.replace` puts it in
 place, so an interrupted or failed write never leaves a partial request behind. An existing file is only
-replaced when the user says so (`force`).
+replaced when the user says so (`force`). The format follows the file name's extension unless it is given,
+and a format that contradicts the extension is refused: a `.pdf` file always holds a PDF.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
+from assistant.drafting.pdf import draft_to_pdf
 from assistant.drafting.render import Draft
-from assistant.drafting.word import markdown_to_docx
+from assistant.drafting.word import draft_to_docx
 from assistant.errors import DraftError
+
+Format = Literal["md", "docx", "pdf"]
+Paper = Literal["A4", "Letter"]
+FORMATS: tuple[Format, ...] = ("md", "docx", "pdf")
+EXTENSIONS: dict[str, Format] = {".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+PLAIN_EXTENSIONS = ("", ".txt")  # Markdown is plain text: such a name may hold it
+NAMES = {"md": "Markdown", "docx": "Word (DOCX)", "pdf": "PDF"}
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_REFERENCE_CHARS = 60
+
+
+def output_format(path: Path | str, fmt: str | None = None) -> Format:
+    """The format to write `path` in: `fmt` when given (and consistent with the extension), else the extension's."""
+    suffix = Path(path).suffix.lower()
+    if fmt is not None and fmt not in FORMATS:
+        raise DraftError(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
+    implied = EXTENSIONS.get(suffix)
+    if fmt is None:
+        if implied:
+            return implied
+        if suffix in PLAIN_EXTENSIONS:
+            return "md"
+        raise DraftError(
+            f"Cannot tell the format from the name {Path(path).name}: end it in .md, .docx or .pdf, "
+            "or give the format (md, docx or pdf)."
+        )
+    if implied and implied != fmt:
+        raise DraftError(
+            f"{Path(path).name} is a {suffix} name but the format asked for is {fmt} ({NAMES[fmt]}): "
+            f"name the file .{fmt}, or ask for {implied}."
+        )
+    return fmt  # type: ignore[return-value]  # checked against FORMATS above
+
+
+def file_name(draft: Draft, fmt: Format) -> str:
+    """A name saying which request and case a file belongs to, e.g. 'preservation_PP-CYB-2026-0147.docx'.
+
+    The reference is reduced to letters, digits, '.', '_' and '-' (accents dropped), so it is safe as a file name
+    on every system and cannot name another folder; without one, 'preservation_request.docx'.
+    """
+    ascii_ref = unicodedata.normalize("NFKD", draft.reference).encode("ascii", "ignore").decode("ascii")
+    reference = UNSAFE.sub("-", ascii_ref).strip("-._")[:MAX_REFERENCE_CHARS].strip("-._")
+    return f"{draft.type}_{reference or 'request'}.{fmt}"
 
 
 def _check_target(path: Path, force: bool) -> None:
@@ -53,12 +100,29 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None], force: bool = Fa
     return path
 
 
-def write_markdown(draft: Draft, path: Path, force: bool = False) -> Path:
-    """The draft as a UTF-8 Markdown file."""
+def write(draft: Draft, path: Path, fmt: str | None = None, force: bool = False, paper: Paper = "A4") -> Path:
+    """The draft in `fmt` (or the format of the name) at `path`; DOCX and PDF on `paper`."""
+    chosen = output_format(path, fmt)
+    _check_target(Path(path).expanduser(), force)  # before the work of laying out a document
+    if chosen == "docx":
+        document = draft_to_docx(draft, paper)
+        return atomic_write(path, document.save, force)
+    if chosen == "pdf":
+        data = draft_to_pdf(draft, paper)
+        return atomic_write(path, lambda fh: fh.write(data), force)
     return atomic_write(path, lambda fh: fh.write(draft.markdown.encode("utf-8")), force)
 
 
-def write_docx(draft: Draft, path: Path, force: bool = False) -> Path:
+def write_markdown(draft: Draft, path: Path, force: bool = False) -> Path:
+    """The draft as a UTF-8 Markdown file."""
+    return write(draft, path, "md", force)
+
+
+def write_docx(draft: Draft, path: Path, force: bool = False, paper: Paper = "A4") -> Path:
     """The draft as a Word document."""
-    document = markdown_to_docx(draft.markdown, draft.title)
-    return atomic_write(path, document.save, force)
+    return write(draft, path, "docx", force, paper)
+
+
+def write_pdf(draft: Draft, path: Path, force: bool = False, paper: Paper = "A4") -> Path:
+    """The draft as a PDF."""
+    return write(draft, path, "pdf", force, paper)

@@ -3,16 +3,22 @@
 Each form field reaches the template as a top-level variable holding a `FieldValue`: printing it gives the
 value, or a visible `[MISSING: <label> (Art. 42)]` marker for a required element that is not given, so a gap
 can never disappear silently. Templates are checked when loaded: they may use only the form's fields, and
-must use every required one.
+must use every required one. A line break inside a value is kept: it becomes a Markdown hard break (two
+spaces before the newline), which every output format honours.
+
+After the request come the closing block (place, date, name and signature, then the list of annexes, from
+`_closing.md.j2`) and the annexes themselves. `blocks` and `spans` read the Markdown back for the DOCX and PDF
+writers, so the three formats share one source of wording.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Set
+from collections.abc import Iterator, Set
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from jinja2 import meta
@@ -24,6 +30,10 @@ from assistant.errors import KnowledgeError
 
 SECTION = re.compile(r"^## (?!#)", re.M)
 BLANK_RUNS = re.compile(r"\n{3,}")
+SINGLE_NEWLINE = re.compile(r"(?<!\n)[ \t]*\n(?!\n)")
+HARD_BREAK = "  \n"  # Markdown: a line ending in two spaces breaks the line without ending the paragraph
+BLANK = "_" * 32  # a line to fill in by hand on the printed request
+ANNEX_HEADING = re.compile(r"^## (?:\d+\. )?Annex(?: \d+)?: (.+)$", re.M)
 MONTHS = (
     "January",
     "February",
@@ -41,7 +51,8 @@ MONTHS = (
 
 
 class Draft(BaseModel):
-    """A rendered request: the Markdown text (annex included) and the completeness report behind it."""
+    """A rendered request: the Markdown text (closing block and annex included), the completeness report behind
+    it, and what a printed copy shows outside the text: the letterhead, the reference and date in the header."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -49,19 +60,49 @@ class Draft(BaseModel):
     title: str
     markdown: str
     report: CheckReport
+    closing: str = ""  # the part of `markdown` after the request: place, date, signature, list of annexes
+    annex: str = ""  # the tail of `markdown` that holds the annexes (a printed copy starts it on a new page)
+    letterhead: str = ""  # the requesting authority, line breaks as given
+    reference: str = ""  # the requesting authority's file reference, as given
+    date: str = ""  # the date of the request when given, as printed
+
+    @property
+    def body(self) -> str:
+        """The Markdown of the request itself, before its closing block and annexes."""
+        tail = self.closing + "\n" + self.annex if self.closing and self.annex else self.closing + self.annex
+        if tail and self.markdown.endswith(tail):
+            return self.markdown[: len(self.markdown) - len(tail)]
+        return self.markdown
+
+
+class Closing(BaseModel):
+    """What the closing block says when it is known; each part left out is a blank line to fill by hand."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    place: str = ""
+    date: dt.date | None = None
+    signatory: str = ""  # name and function of the signing officer
 
 
 def marker(spec: FieldSpec) -> str:
     return f"[MISSING: {spec.label} ({spec.basis.label})]"
 
 
+def long_date(value: dt.date) -> str:
+    """'4 March 2027': unambiguous in every legal system."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def _display(value: Any) -> str:
     if isinstance(value, dt.date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"  # unambiguous in every legal system
+        return long_date(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     # A line of case text that starts with '#' would become a heading of the draft: escape it.
-    return re.sub(r"^(\s*)#", r"\1\\#", str(value), flags=re.M)
+    text = re.sub(r"^(\s*)#", r"\1\\#", str(value), flags=re.M)
+    # An address or a list of accounts typed on several lines stays on several lines.
+    return SINGLE_NEWLINE.sub(HARD_BREAK, text)
 
 
 class FieldValue:
@@ -87,7 +128,9 @@ class FieldValue:
 
     def bullets(self) -> str:
         """A list field as Markdown bullets, or the marker."""
-        return "\n".join(f"- {item}" for item in self.items) if self.present else self._gap()
+        if not self.present:
+            return self._gap()
+        return "\n".join("- " + item.replace("\n", "\n  ") for item in self.items)  # an item's lines stay in it
 
     def say(self, if_true: str, if_false: str = "") -> str:
         """For a bool field: the sentence matching the answer, or the marker."""
@@ -144,3 +187,146 @@ def render_body(form: FormSpec, case: BaseModel, prompts_dir: Path) -> str:
     except jinja2.TemplateError as exc:  # a fault in our template, not in the user's case
         raise KnowledgeError(f"{template.filename}: cannot be rendered ({exc}); fix the template.") from None
     return number_sections(BLANK_RUNS.sub("\n\n", text).strip() + "\n")
+
+
+def annex_titles(annex: str) -> list[str]:
+    """The names of the annexes, from their '## Annex: <name>' headings, e.g. ['Provenance of the elements ...']."""
+    return [m.group(1).strip()[:1].upper() + m.group(1).strip()[1:] for m in ANNEX_HEADING.finditer(annex)]
+
+
+def _plain(form: FormSpec, case: BaseModel, name: str) -> str:
+    """A text field's value as given (line breaks kept), or '' when the form has no such field or it is blank."""
+    if name not in {f.name for f in form.fields}:
+        return ""
+    value = getattr(case, name)
+    return str(value).strip() if is_present(value) and not isinstance(value, list) else ""
+
+
+def render_closing(form: FormSpec, case: BaseModel, prompts_dir: Path, annexes: list[str], closing: Closing) -> str:
+    """The closing block from `_closing.md.j2`: place, date, name and signature (blank lines where not known),
+    one signature block per party for an agreement with a 'parties' list, then the list of annexes."""
+    names = {"form", "place", "date", "signatory", "parties", "annexes", "blank"}
+    template = load_template(prompts_dir / "drafting", "_closing.md.j2", names, {"annexes", "blank"})
+    parties = (
+        FieldValue(form.field("parties"), case.parties).items if "parties" in {f.name for f in form.fields} else []
+    )
+    text = template.render(
+        form=form,
+        place=_display(closing.place) if closing.place.strip() else "",
+        date=long_date(closing.date) if closing.date else "",
+        signatory=_display(closing.signatory) if closing.signatory.strip() else "",
+        parties=parties,
+        annexes=annexes,
+        blank=BLANK,
+    )
+    return BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+
+
+def letter_parts(form: FormSpec, case: BaseModel, closing: Closing) -> dict[str, str]:
+    """What a printed copy shows outside the text: letterhead, reference and date (each '' when not given)."""
+    return {
+        "letterhead": _plain(form, case, "requesting_authority"),
+        "reference": _plain(form, case, "reference"),
+        "date": long_date(closing.date) if closing.date else "",
+    }
+
+
+MAX_LETTERHEAD_LINES = 6
+MAX_LETTERHEAD_CHARS = 400
+MAX_HEADER_REFERENCE_CHARS = 80
+
+
+def letterhead_lines(draft: Draft) -> list[str]:
+    """The letterhead block of a printed copy: the requesting authority as given, kept to a few lines (the full
+    text is in the request itself), or no lines when it is not given."""
+    text = draft.letterhead.strip()
+    if len(text) > MAX_LETTERHEAD_CHARS:
+        text = text[:MAX_LETTERHEAD_CHARS].rsplit(" ", 1)[0] + " …"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_LETTERHEAD_LINES:  # the rest joins the last line rather than being dropped
+        lines = [*lines[: MAX_LETTERHEAD_LINES - 1], " ".join(lines[MAX_LETTERHEAD_LINES - 1 :])]
+    return lines
+
+
+def header_text(draft: Draft) -> str:
+    """The page header of a printed copy: the reference (a blank to fill when not given) and the date if known."""
+    reference = " ".join(draft.reference.split())
+    if len(reference) > MAX_HEADER_REFERENCE_CHARS:
+        reference = reference[:MAX_HEADER_REFERENCE_CHARS] + "…"
+    parts = [f"Reference: {reference or BLANK[:20]}"]
+    if draft.date:
+        parts.append(f"Date: {draft.date}")
+    return "   ·   ".join(parts)
+
+
+# -- reading the Markdown back, for the DOCX and PDF writers ---------------------------------------------------
+
+BlockKind = Literal["h0", "h1", "h2", "para", "bullet", "quote"]
+SpanStyle = Literal["", "bold", "italic", "missing"]
+INLINE = re.compile(r"(\*\*[^*\n]+?\*\*|\[MISSING: [^\]\n]*\]|(?<![\w*])\*[^*\s][^*\n]*?\*(?![\w*]))")
+HEADING = re.compile(r"^(#{1,3}) (.+)$")
+ESCAPED_HASH = re.compile(r"\\#")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a draft: a heading (h0 the title, h1 a section, h2 a subsection), a paragraph, a bullet or a
+    quoted line. A kept line break inside it is a newline in `text`."""
+
+    kind: BlockKind
+    text: str
+
+
+def _joined(lines: list[str]) -> str:
+    """The lines of one block: a hard break (a line ending in two spaces) is kept, a soft one becomes a space."""
+    out = ""
+    for line, following in zip(lines, [*lines[1:], None], strict=True):
+        out += line.strip()
+        if following is not None:
+            out += "\n" if line.endswith("  ") else " "
+    return out
+
+
+def blocks(markdown: str) -> Iterator[Block]:
+    """The blocks of the Markdown the wording templates produce: '#'-'###' headings, paragraphs, '- ' bullets
+    (continued on lines indented by two spaces) and '> ' quotations."""
+    kind: BlockKind = "para"
+    buf: list[str] = []
+    for line in markdown.splitlines():
+        heading = HEADING.match(line)
+        starts_block = heading or not line.strip() or line.startswith(("- ", ">"))
+        ends_bullet = kind == "bullet" and not line.startswith("  ")
+        if buf and (starts_block or ends_bullet):
+            yield Block(kind, _joined(buf))
+            kind, buf = "para", []
+        if heading:
+            level = len(heading.group(1)) - 1
+            yield Block("h0" if level == 0 else "h1" if level == 1 else "h2", heading.group(2).strip())
+        elif line.startswith("- "):
+            kind, buf = "bullet", [line[2:]]
+        elif line.startswith(">"):
+            if line[1:].strip():
+                yield Block("quote", line[1:].strip())
+        elif line.strip():
+            buf.append(line)
+    if buf:
+        yield Block(kind, _joined(buf))
+
+
+def unescape(text: str) -> str:
+    return ESCAPED_HASH.sub("#", text)
+
+
+def spans(text: str) -> Iterator[tuple[SpanStyle, str]]:
+    """The inline parts of a block: **bold**, *italic*, [MISSING: ...] markers and plain text."""
+    for part in INLINE.split(unescape(text)):
+        if not part:
+            continue
+        if part.startswith("[MISSING: "):
+            yield "missing", part
+        elif part.startswith("**") and part.endswith("**") and len(part) > 4:
+            yield "bold", part[2:-2]
+        elif INLINE.fullmatch(part):
+            yield "italic", part[1:-1]
+        else:
+            yield "", part

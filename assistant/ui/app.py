@@ -22,26 +22,28 @@ from assistant.official import load_official
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.ui.ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui.case_tab import case_tab
 from assistant.ui.draft import draft_api
 from assistant.ui.draft_tab import PRIVATE, draft_tab
 from assistant.ui.guard import error_html, guarded, shown_in, warning
 from assistant.ui.reader import (
+    ArticleView,
     about_markdown,
-    article_choices,
     article_view,
-    chapter_choices,
+    chip_article,
     ingest_languages,
     ingest_upload,
+    neighbours,
     parse_article,
     search,
+    share_link,
     source_banner,
+    table_of_contents,
+    ui_text,
 )
-from assistant.ui.style import CSS
+from assistant.ui.review_tab import review_tab
+from assistant.ui.style import A11Y_HEAD, CSS, THEME  # THEME: light and dark, both WCAG AA
 
-# System fonts only: the page must not fetch a web font (or anything else) from the internet.
-SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
-MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Consolas", "Liberation Mono", "monospace"]
-THEME = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 COPY_JS = """async (text) => {
   if (!text) { return "Nothing to copy yet: ask a question first."; }
   try { await navigator.clipboard.writeText(text); return "Copied the answer and its sources."; }
@@ -58,6 +60,8 @@ SCROLL_TO_PASSAGE_JS = """async (label) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }"""
+# After a citation has opened its article in the Convention tab: bring the article's heading into view.
+SCROLL_TO_ARTICLE_JS = """() => { document.querySelector("#article-view")?.scrollIntoView({ block: "start" }); }"""
 EXTRACTIVE = "extractive (quotes passages; no language model)"
 
 # The queue, chosen for a small server (2 cores) that many users share behind one index. Answering is CPU-bound
@@ -93,6 +97,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "auth": parse_auth(settings.auth),
         "theme": THEME,
         "css": CSS,
+        "head": A11Y_HEAD,  # completes Gradio's labelling for screen readers (assistant.ui.style)
         "footer_links": ["api"],
         "run_history": False,  # it would keep questions and case data in the browser's storage
         "enable_monitoring": False,
@@ -115,11 +120,15 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
         gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_id="banner", elem_classes="uncc-banner")
         with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
-                _ask_tab(answerer, backend)
+                cited = _ask_tab(answerer, backend)
+            with gr.Tab("Case", id="case"):
+                case_tab(rt.settings)
             with gr.Tab("Draft", id="draft"):
                 draft_tab(rt.settings)
+            with gr.Tab("Review", id="review"):
+                review_tab(rt.settings, MODEL_GROUP)
             with gr.Tab("Convention", id="convention"):
-                _convention_tab(demo, tabs, rt)
+                _convention_tab(demo, tabs, rt, cited)
         with gr.Accordion("About", open=False, elem_id="about"):
             gr.Markdown(about_markdown(rt, backend))
         _api_endpoints(rt.settings, answerer)
@@ -130,7 +139,8 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
 # -- Ask ---------------------------------------------------------------------------------------------------
 
 
-def _ask_tab(answerer: Answerer, backend: str) -> None:
+def _ask_tab(answerer: Answerer, backend: str) -> tuple[gr.State, gr.Radio, gr.Button]:
+    """The Ask tab; returns what the reader needs to open a cited article: the state, the chips, the button."""
     state = gr.State(AskState())
     with gr.Row():
         with gr.Column(scale=3):
@@ -138,6 +148,7 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
             chatbot = gr.Chatbot(label="Conversation", height=460, buttons=["copy"], elem_id="chat")
             with gr.Row():
                 msg = gr.Textbox(
+                    label=ui_text("question_label"),  # read by screen readers; the placeholder shows it on screen
                     placeholder="Ask about the convention…",
                     show_label=False,
                     scale=5,
@@ -154,11 +165,17 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
                 elem_id="chips",
                 elem_classes="uncc-chips",
             )
+            to_reader = gr.Button(visible=False, size="sm", elem_id="open-in-reader")
             panel = gr.HTML(passages_html(AskState()), elem_id="passages")
             copy = gr.Button("Copy answer with citations", size="sm", elem_id="copy")
             with gr.Accordion("Answer with citations (plain text)", open=False):
                 copy_box = gr.Textbox(
-                    show_label=False, lines=6, interactive=False, buttons=["copy"], elem_id="copy-text"
+                    label="Answer with citations (plain text)",  # on screen the fold says it; read out from here
+                    show_label=False,
+                    lines=6,
+                    interactive=False,
+                    buttons=["copy"],
+                    elem_id="copy-text",
                 )
 
     shown = [chatbot, state, chips, panel, status, copy_box, msg]  # the order of _ask_outputs
@@ -196,6 +213,18 @@ def _ask_tab(answerer: Answerer, backend: str) -> None:
     chatbot.clear(on_clear, outputs=shown, api_visibility=PRIVATE)
     copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS)
 
+    @guarded(lambda problem: gr.Button(visible=False))
+    def on_chip_article(session: AskState, label: str | None) -> Any:
+        """Under the chips, a button that opens the clicked citation's article in the Convention tab."""
+        number = chip_article(session, label)
+        if number is None:
+            return gr.Button(visible=False)
+        return gr.Button(ui_text("open_in_reader", number=number), visible=True)
+
+    # .change, not .input: a new answer resets the chips, and the button must go with them.
+    chips.change(on_chip_article, inputs=[state, chips], outputs=to_reader, api_visibility=PRIVATE)
+    return state, chips, to_reader
+
 
 def _ask_outputs(view: AskView, clear_input: bool = True) -> tuple[Any, ...]:
     """Values for [chatbot, state, chips, panel, status, copy text, message box]."""
@@ -216,14 +245,30 @@ def _ask_outputs(view: AskView, clear_input: bool = True) -> tuple[Any, ...]:
 # -- Convention --------------------------------------------------------------------------------------------
 
 
-def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
+def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, cited: tuple[gr.State, gr.Radio, gr.Button]) -> None:
+    """The reader: chapters I-IX on the left (one fold each), the article on the right with previous/next, a
+    link to share, its related articles and guidance notes one click away; search; `?article=42` links."""
     kb = rt.knowledge
     official = {a.number: a for a in load_official(rt.settings)}
-    first = article_view(kb, official, 1)
+    chapters = table_of_contents(kb)
+    first = article_view(kb, official, kb.articles[0].number)
+    shown = gr.State(first.number)  # the article on screen, for previous/next
     with gr.Row():
-        with gr.Column(scale=1):
-            chapter = gr.Dropdown(chapter_choices(kb), value=first.chapter, label="Chapter", elem_id="chapter")
-            article = gr.Radio(article_choices(kb, first.chapter), value=1, label="Articles", elem_id="articles")
+        with gr.Column(scale=1, elem_id="toc"):
+            folds, lists = [], []
+            for ch in chapters:
+                here = ch.numeral == first.chapter
+                with gr.Accordion(ch.label, open=here, elem_id=f"toc-{ch.numeral}") as fold:
+                    listed = gr.Radio(
+                        ch.choices,
+                        value=first.number if here else None,
+                        label=ui_text("toc_articles", chapter=ch.numeral),
+                        show_label=False,
+                        elem_id=f"toc-{ch.numeral}-articles",
+                        elem_classes="uncc-toc",
+                    )
+                folds.append(fold)
+                lists.append(listed)
             query = gr.Textbox(
                 label="Search the convention", placeholder="e.g. preservation of traffic data", elem_id="search"
             )
@@ -232,51 +277,103 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
             hits = gr.Radio(label="Open a result", choices=[], visible=False, elem_id="hits")
         with gr.Column(scale=3):
             conv_status = gr.Markdown(elem_id="convention-status")
-            view = gr.Markdown(first.markdown, elem_id="article-view")
-            related = gr.Radio(
-                first.related,
-                label="Related articles",
-                elem_id="related",
-                elem_classes="uncc-chips",
-                visible=bool(first.related),
-            )
+            with gr.Column(elem_id="article-view"):
+                head = gr.Markdown(first.heading, elem_id="article-head")
+                with gr.Row(elem_classes="uncc-nav"):
+                    previous = gr.Button(**_step_button("previous", first.previous), size="md", elem_id="previous")
+                    following = gr.Button(**_step_button("next", first.next), size="md", elem_id="next")
+                    link = gr.Textbox(
+                        share_link(None, first.number),
+                        label=ui_text("link_label"),
+                        interactive=False,
+                        buttons=["copy"],
+                        scale=2,
+                        elem_id="article-link",
+                    )
+                related = gr.Radio(
+                    first.related,
+                    label=ui_text("related_articles"),
+                    elem_id="related",
+                    elem_classes="uncc-chips",
+                    visible=bool(first.related),
+                )
+                with gr.Accordion(
+                    ui_text("guidance_notes", count=first.guidance_count),
+                    open=False,
+                    visible=bool(first.guidance_count),
+                    elem_id="article-guidance",
+                ) as notes_fold:
+                    notes = gr.Markdown(first.guidance, elem_id="article-notes")
+                text = gr.Markdown(first.markdown, elem_id="article-text")
             _official_upload(rt.settings)
-    opened = [chapter, article, view, related, conv_status]
+    opened = [shown, *folds, *lists, head, previous, following, link, related, notes_fold, notes, text, conv_status]
 
     status_only = shown_in(opened, conv_status)
+    unchanged = tuple(gr.skip() for _ in opened)  # previous/next at either end (their buttons are greyed out)
 
-    @guarded(status_only)
-    def open_article(number: int) -> tuple[Any, ...]:
-        v = article_view(kb, official, int(number))
+    def show(v: ArticleView, request: gr.Request | None, note: str = "") -> tuple[Any, ...]:
+        """Every output of `opened` for the article `v`; its chapter's fold open, the others closed."""
+        page = request.headers.get("referer") if request else None
         return (
-            gr.Dropdown(value=v.chapter),
-            gr.Radio(choices=article_choices(kb, v.chapter), value=v.number),
+            v.number,
+            *(gr.update(open=ch.numeral == v.chapter) for ch in chapters),
+            *(gr.update(value=v.number if ch.numeral == v.chapter else None) for ch in chapters),
+            v.heading,
+            gr.update(**_step_button("previous", v.previous)),
+            gr.update(**_step_button("next", v.next)),
+            share_link(page, v.number),
+            gr.update(choices=v.related, value=None, visible=bool(v.related)),
+            gr.update(label=ui_text("guidance_notes", count=v.guidance_count), open=False, visible=bool(v.guidance)),
+            v.guidance,
             v.markdown,
-            gr.Radio(choices=v.related, value=None, visible=bool(v.related)),
-            "",
+            note,
         )
 
     @guarded(status_only)
-    def on_chapter(chosen: str) -> tuple[Any, ...]:
-        return open_article(article_choices(kb, chosen)[0][1])
+    def open_article(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
+        return show(article_view(kb, official, int(number)), request)
+
+    @guarded(status_only)
+    def on_previous(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
+        target, _ = neighbours(kb, int(number))
+        return unchanged if target is None else show(article_view(kb, official, target), request)
+
+    @guarded(status_only)
+    def on_next(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
+        _, target = neighbours(kb, int(number))
+        return unchanged if target is None else show(article_view(kb, official, target), request)
 
     @guarded(lambda problem: (warning(problem), gr.Radio(choices=[], visible=False)))
     def on_search(text: str) -> tuple[str, Any]:
         markdown, found = search(rt.retriever, text)
         return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
 
-    # Only a link with `?article=` can fail, so a failure opens this tab to show which articles exist.
+    @guarded(lambda problem: (gr.skip(), *status_only(problem)))
+    def on_cited(session: AskState, label: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """The Ask tab's "Open Art. N" under the chips: this tab, on that article."""
+        number = chip_article(session, label)
+        if number is None:
+            raise InvalidInput("Click a citation chip first: its article opens here.")
+        return gr.Tabs(selected="convention"), *show(article_view(kb, official, number), request)
+
+    # A bad link still opens this tab, on the first article, saying which articles exist.
     @guarded(lambda problem: (gr.Tabs(selected="convention"), *status_only(problem)))
     def on_load(request: gr.Request) -> tuple[Any, ...]:
-        """`?article=42` opens that article in this tab; a bad number says which ones exist."""
+        """`?article=42` opens that article in this tab; without it the reader is set up on its first article."""
         wanted = request.query_params.get("article") if request else None
         if wanted is None:
-            return (gr.skip(),) * (len(opened) + 1)
-        return gr.Tabs(selected="convention"), *open_article(parse_article(wanted))
+            return gr.skip(), *show(first, request)
+        try:
+            number = parse_article(wanted)
+        except InvalidInput as exc:
+            note = warning(ui_text("bad_link", problem=str(exc), number=first.number))
+            return gr.Tabs(selected="convention"), *show(first, request, note)
+        return gr.Tabs(selected="convention"), *show(article_view(kb, official, number), request)
 
-    chapter.input(on_chapter, inputs=chapter, outputs=opened, api_visibility=PRIVATE)
-    for chooser in (article, related, hits):
+    for chooser in (*lists, related, hits):
         chooser.input(open_article, inputs=chooser, outputs=opened, api_visibility=PRIVATE)
+    previous.click(on_previous, inputs=shown, outputs=opened, api_visibility=PRIVATE)
+    following.click(on_next, inputs=shown, outputs=opened, api_visibility=PRIVATE)
     gr.on(
         [query.submit, find.click],
         on_search,
@@ -285,7 +382,18 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime) -> None:
         api_visibility=PRIVATE,
         concurrency_id=MODEL_GROUP,
     )
+    state, chips, to_reader = cited
+    to_reader.click(on_cited, inputs=[state, chips], outputs=[tabs, *opened], api_visibility=PRIVATE).then(
+        None, js=SCROLL_TO_ARTICLE_JS, api_visibility=PRIVATE
+    )
     demo.load(on_load, outputs=[tabs, *opened], api_visibility=PRIVATE)
+
+
+def _step_button(direction: str, target: int | None) -> dict[str, Any]:
+    """Previous/next: named after the article it opens; greyed out at the first and the last article."""
+    if target is None:
+        return {"value": ui_text(f"no_{direction}"), "interactive": False}
+    return {"value": ui_text(direction, number=target), "interactive": True}
 
 
 def _official_upload(settings: Settings) -> None:

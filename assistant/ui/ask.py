@@ -149,8 +149,11 @@ def passages_html(state: AskState, selected: str | None = None) -> str:
         )
     if not state.citations:
         return '<div class="uncc-empty">The passages behind the latest answer appear here.</div>'
+    # A region a keyboard can reach (tabindex) and scroll, named for a screen reader.
     return (
-        '<div class="uncc-passages">' + "".join(_card(c, chip_label(c) == selected) for c in state.citations) + "</div>"
+        '<div class="uncc-passages" role="region" aria-label="Cited passages" tabindex="0">'
+        + "".join(_card(c, chip_label(c) == selected) for c in state.citations)
+        + "</div>"
     )
 
 

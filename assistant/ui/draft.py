@@ -2,7 +2,9 @@
 
 Everything goes through `assistant.drafting`'s public API; nothing here touches Gradio. A form field becomes
 a text box, a drop-down or a yes/no choice; what the user typed becomes a case mapping that the drafting API
-validates, checks and renders.
+validates, checks and renders. Nothing the user typed is lost without asking: replacing a form that has
+content needs a confirmation, and files prepared from an earlier state of the form are withdrawn as soon as
+it changes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from assistant.ui.guard import error_html
 YES, NO = "yes", "no"
 LIST_HINT = "One item per line."
 FORM_SOURCE = "This form"  # how validation messages name the case the user is filling in
+FILE_FORMATS = ("docx", "pdf", "md")  # in the order the downloads list them
+DOWNLOAD_HINT = "Click ⇣ beside a file above to download it."
+FILES_READY = f"Files ready: Word, PDF and Markdown. {DOWNLOAD_HINT}"
+FILES_STALE = "The form changed, so the files prepared earlier were withdrawn: prepare them again."
+CONFIRM_EXAMPLE = (
+    "**Replace what you typed with the example?** The form already has content, and the fictitious example "
+    "would overwrite every field of it."
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,18 @@ class Widget:
     lines: int = 1
     choices: tuple[str, ...] = ()
     placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class PreparedFiles:
+    """The files of one draft, ready to download, and the completeness report they were made with."""
+
+    paths: list[Path]
+    report: CheckReport
+
+    @property
+    def status(self) -> str:
+        return files_status(self.report)
 
 
 @dataclass(frozen=True)
@@ -153,17 +175,44 @@ def checklist_html(form: FormSpec, case: dict[str, Any], report: CheckReport | N
     return f'{head}<ul class="uncc-checklist">{"".join(rows)}</ul>'
 
 
-def write_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> list[Path]:
-    """The draft as Markdown and DOCX in `folder` (a fresh per-request folder the caller owns)."""
+def prepare_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> PreparedFiles:
+    """The draft as DOCX, PDF and Markdown in `folder` (a fresh per-request folder the caller owns), each named
+    after the request and its reference, e.g. 'preservation_PP-CYB-2026-0147.docx'."""
     form = drafting.form(request_type, settings)
     case = CaseDoc(data=case_from_values(form, values), source=FORM_SOURCE)
-    md, docx = folder / f"{request_type}-request.md", folder / f"{request_type}-request.docx"
     try:
-        drafting.write_markdown(request_type, case, md, force=True, settings=settings)
-        drafting.write_docx(request_type, case, docx, force=True, settings=settings)
+        result = drafting.draft(request_type, case, settings)
+        paths = [
+            drafting.save(result, folder / drafting.file_name(result, fmt), fmt, force=True, settings=settings)
+            for fmt in FILE_FORMATS
+        ]
     except DraftError as exc:
         raise DraftError(_with_labels(form, str(exc))) from None
-    return [docx, md]
+    return PreparedFiles(paths, result.report)
+
+
+def write_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> list[Path]:
+    """The paths of `prepare_files`: DOCX, PDF and Markdown."""
+    return prepare_files(settings, request_type, values, folder).paths
+
+
+def files_status(report: CheckReport) -> str:
+    """The status line under the downloads: ready, or how many gaps the files still mark."""
+    if report.complete:
+        return FILES_READY
+    gaps = len(report.items)
+    counts = ", ".join(f"{n} {kind}" for n, kind in ((len(report.missing), "missing"), (len(report.weak), "weak")) if n)
+    return (
+        f"**Draft with {gaps} gap{'s' if gaps != 1 else ''}** ({counts}): the files mark each missing element "
+        f"[MISSING: …]; the checklist lists them all. {DOWNLOAD_HINT}"
+    )
+
+
+def needs_confirmation(form: FormSpec, current: Sequence[Any], replacement: Sequence[Any]) -> bool:
+    """Whether putting `replacement` into the form would lose something typed: the form has content, and it
+    differs from the replacement."""
+    now = case_from_values(form, current)
+    return bool(now) and now != case_from_values(form, replacement)
 
 
 def example_values(settings: Settings, request_type: str) -> list[Any]:

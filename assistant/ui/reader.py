@@ -1,4 +1,6 @@
-"""The Convention tab's logic and the page's labelling: chapters, articles, search, deep links, the About text.
+"""The Convention tab's logic and the page's labelling: the chapters' contents, articles with their neighbours,
+related articles and guidance notes, search, deep links (`?article=42`), the About text, and the wording of
+the reader and of screen-reader labels (prompts/ui.yaml).
 
 Nothing here touches Gradio. The article texts are our restatement unless the user ingested the official
 text (`uncc ingest`); every view says which one it shows.
@@ -8,14 +10,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
 
 from assistant import __version__
-from assistant.errors import InvalidInput
-from assistant.knowledge import ARTICLE_COUNT, KnowledgeBase, knowledge_files
-from assistant.records import Article, Passage
+from assistant.errors import AssistantError, InvalidInput
+from assistant.knowledge import ARTICLE_COUNT, ROMAN, KnowledgeBase, knowledge_files
+from assistant.prompts import PLACEHOLDER, PROMPTS
+from assistant.records import Article, GuidanceNote, Passage
 from assistant.retrieve import HybridRetriever
 from assistant.runtime import Runtime
 from assistant.settings import Settings
+from assistant.ui.ask import AskState, chip_label
 
 SEARCH_RESULTS = 6
 SNIPPET_CHARS = 280
@@ -23,6 +32,67 @@ RESTATEMENT_NOTE = (
     "**Our restatement, not the official text.** The convention texts in this app are a plain-English "
     "restatement (A/RES/79/243, annex). Check the wording against an authentic text before quoting it."
 )
+# The placeholders each entry of prompts/ui.yaml must have.
+UI_TEXT = {
+    "question_label": set(),
+    "toc_chapter": {"chapter", "title", "span"},
+    "toc_articles": {"chapter"},
+    "previous": {"number"},
+    "next": {"number"},
+    "no_previous": set(),
+    "no_next": set(),
+    "link_label": set(),
+    "guidance_notes": {"count"},
+    "related_articles": set(),
+    "open_in_reader": {"number"},
+    "bad_link": {"problem", "number"},
+}
+
+
+@cache
+def ui_texts(folder: Path = PROMPTS) -> dict[str, str]:
+    """The reader's wording, checked: each key present, each with exactly its placeholders."""
+    path = folder / "ui.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
+    if not isinstance(data, dict):
+        raise AssistantError(f"{path} must map each entry's name to its text; restore it from git.")
+    missing = sorted(set(UI_TEXT) - set(data))
+    if missing:
+        raise AssistantError(f"{path} lacks the entries {missing}.")
+    for key, wanted in UI_TEXT.items():
+        found = set(PLACEHOLDER.findall(str(data[key])))
+        if found != wanted:
+            raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
+    return {key: " ".join(str(data[key]).split()) for key in UI_TEXT}
+
+
+def ui_text(key: str, **values: object) -> str:
+    """One entry of prompts/ui.yaml with its placeholders filled in."""
+    return ui_texts()[key].format(**values)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the table of contents: its numeral (I-IX), title and articles in order."""
+
+    numeral: str
+    title: str
+    articles: tuple[tuple[int, str], ...]  # (number, title)
+
+    @property
+    def label(self) -> str:
+        """'Chapter V. International cooperation (arts. 35–52)'; 'art. 22' for a chapter of one article."""
+        first, last = self.articles[0][0], self.articles[-1][0]
+        span = f"art. {first}" if first == last else f"arts. {first}–{last}"
+        return ui_text("toc_chapter", chapter=self.numeral, title=self.title, span=span)
+
+    @property
+    def choices(self) -> list[tuple[str, int]]:
+        """('Art. 42. International cooperation for …', 42) for each article of the chapter."""
+        return [(f"Art. {n}. {title}", n) for n, title in self.articles]
 
 
 @dataclass(frozen=True)
@@ -31,8 +101,13 @@ class ArticleView:
 
     number: int
     chapter: str
-    markdown: str
+    heading: str  # Markdown: the article's number and title, and its chapter
+    markdown: str  # Markdown: official text where ingested, our restatement, practice notes
     related: list[tuple[str, int]]
+    guidance: str  # Markdown: the guidance notes that rely on this article ("" if none)
+    guidance_count: int
+    previous: int | None  # the neighbouring articles, None at either end
+    next: int | None
 
 
 def source_banner(official_languages: list[str]) -> str:
@@ -46,16 +121,23 @@ def source_banner(official_languages: list[str]) -> str:
     )
 
 
-def chapter_choices(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """('Chapter V. International cooperation', 'V') in the order of the convention."""
-    seen: dict[str, str] = {}
+def table_of_contents(kb: KnowledgeBase) -> list[Chapter]:
+    """The chapters I-IX in the order of the convention, each with its articles (from the article map's
+    chapter data, which every article of the knowledge base carries)."""
+    grouped: dict[str, list[Article]] = {}
     for a in kb.articles:
-        seen.setdefault(a.chapter, f"Chapter {a.chapter}. {a.chapter_title}".rstrip(". "))
-    return [(label, chapter) for chapter, label in seen.items()]
+        grouped.setdefault(a.chapter, []).append(a)
+    order = sorted(grouped, key=lambda c: (ROMAN.index(c) if c in ROMAN else len(ROMAN), c))
+    return [Chapter(c, grouped[c][0].chapter_title, tuple((a.number, a.title) for a in grouped[c])) for c in order]
 
 
-def article_choices(kb: KnowledgeBase, chapter: str) -> list[tuple[str, int]]:
-    return [(f"Art. {a.number}. {a.title}", a.number) for a in kb.articles if a.chapter == chapter]
+def neighbours(kb: KnowledgeBase, number: int) -> tuple[int | None, int | None]:
+    """The articles before and after `number` in the knowledge base, None at either end."""
+    numbers = [a.number for a in kb.articles]
+    if number not in numbers:
+        return None, None
+    i = numbers.index(number)
+    return (numbers[i - 1] if i > 0 else None), (numbers[i + 1] if i + 1 < len(numbers) else None)
 
 
 def parse_article(value: object) -> int:
@@ -68,26 +150,59 @@ def parse_article(value: object) -> int:
     return int(text)
 
 
+def share_link(page_url: str | None, number: int) -> str:
+    """The address that opens article `number` in the reader: the page's own address with `?article=N` (any
+    other parameter dropped); just `?article=N` when the page's address is unknown."""
+    query = f"article={number}"
+    if not page_url:
+        return f"?{query}"
+    parts = urlsplit(page_url)
+    if not parts.scheme or not parts.netloc:
+        return f"?{query}"
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
+def chip_article(state: AskState, label: str | None) -> int | None:
+    """The article of the citation behind the chip `label` of the latest answer (None for a guidance note)."""
+    if not label:
+        return None
+    return next((c.article for c in state.citations if chip_label(c) == label), None)
+
+
 def article_view(kb: KnowledgeBase, official: dict[int, Article], number: int) -> ArticleView:
-    """One article: official text first where ingested, then our restatement, guidance notes and related articles."""
+    """One article: official text first where ingested, then our restatement; its guidance notes and related
+    articles apart, to be shown one click away; its neighbours for previous/next."""
     article = kb.article(number)
     if article is None:
         raise InvalidInput(f"Article {number} is not in the knowledge base; restore knowledge/ from git.")
-    parts = [
-        f"## Article {number}. {article.title}",
-        f"Chapter {article.chapter}. {article.chapter_title} · confidence: {article.confidence}"
-        + (f" · mirrors: {', '.join(article.mirrors)}" if article.mirrors else ""),
-    ]
+    heading = "\n\n".join(
+        [
+            f"## Article {number}. {article.title}",
+            f"Chapter {article.chapter}. {article.chapter_title} · confidence: {article.confidence}"
+            + (f" · mirrors: {', '.join(article.mirrors)}" if article.mirrors else ""),
+        ]
+    )
+    parts = []
     if number in official:
         parts += ["### Official text (ingested)", *_paragraphs(official[number])]
-    parts += [f"> {RESTATEMENT_NOTE}", f"**Summary.** {article.summary}", *_paragraphs(article)]
+    parts += ["### Our restatement", f"> {RESTATEMENT_NOTE}", f"**Summary.** {article.summary}"]
+    parts += _paragraphs(article)
     if article.practice_notes:
         parts += ["### Practice notes", article.practice_notes]
-    parts += _guidance(kb, number)
+    notes = [g for g in kb.guidance if number in g.articles]
     related = [(f"Art. {r}. {kb.article(r).title}", r) for r in article.related if kb.article(r) is not None]
-    if related:
-        parts += ["### Related articles", "Click one below to open it: " + "; ".join(label for label, _ in related)]
-    return ArticleView(number, article.chapter, "\n\n".join(parts), related)
+    before, after = neighbours(kb, number)
+    return ArticleView(
+        number=number,
+        chapter=article.chapter,
+        heading=heading,
+        markdown="\n\n".join(parts),
+        related=related,
+        guidance="\n\n".join(_guidance(note) for note in notes),
+        guidance_count=len(notes),
+        previous=before,
+        next=after,
+    )
 
 
 def _paragraphs(article: Article) -> list[str]:
@@ -97,15 +212,8 @@ def _paragraphs(article: Article) -> list[str]:
     return out
 
 
-def _guidance(kb: KnowledgeBase, number: int) -> list[str]:
-    notes = [g for g in kb.guidance if number in g.articles]
-    if not notes:
-        return []
-    out = ["### Guidance notes"]
-    for note in notes:
-        out.append(f"#### {note.title}")
-        out += [f"**{s.heading}.** {s.text}" for s in note.sections]
-    return out
+def _guidance(note: GuidanceNote) -> str:
+    return "\n\n".join([f"### {note.title}", *(f"**{s.heading}.** {s.text}" for s in note.sections)])
 
 
 def search(retriever: HybridRetriever, query: object) -> tuple[str, list[tuple[str, int]]]:

@@ -1,0 +1,281 @@
+"""Match a request's passages against the elements of every form, by meaning and by structure.
+
+Two signals, both from the embedding model:
+- text: how close a passage is to an element's label, help text and model phrasings;
+- heading: how close the heading of the passage's section (or the label of its "Label: value" line) is to the
+  element's label, so that a section headed "Summary of the facts" supplies the facts whatever its sentences say.
+A passage counts for an element only if no other element of the form fits it clearly better (`margin`): the
+sentence naming the requested State's central authority must not also pass for the requesting authority.
+The thresholds are in `ReviewSettings`, calibrated on evals/review/dev with `python -m evals.review_eval`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+
+from assistant.errors import KnowledgeError
+from assistant.ports import Embedder
+from assistant.review.elements import FormVectors
+from assistant.review.segment import Document
+from assistant.settings import ReviewSettings
+
+Status = Literal["present", "unclear", "missing"]
+TOP_UNITS = 8  # the opening passages, where a request names itself ("Request for ...", "Subject: ...")
+TOP_HEADINGS = 4
+DIM = 384  # all-MiniLM-L6-v2; only used for an empty request
+PARTICULARS = ("date", "provision", "contact", "reference")  # patterns of checks.yaml that mark a concrete case
+
+
+@dataclass(frozen=True)
+class DocVectors:
+    """The embedded request: one vector per passage, and per distinct heading or label."""
+
+    units: np.ndarray  # (passages, dim)
+    headings: np.ndarray  # (distinct headings, dim)
+    section: np.ndarray  # (passages,) row in `headings` of the section heading, -1 for none
+    label: np.ndarray  # (passages,) row in `headings` of the line's label, -1 for none
+    top: np.ndarray  # (k, dim) the opening passages and first headings, for type detection
+    embedded: int  # how many passages were embedded (all, unless the request is longer than the limit)
+
+
+@dataclass(frozen=True)
+class FormScores:
+    """Similarities of every passage to every element of one form."""
+
+    form: FormVectors
+    text: np.ndarray  # (passages, elements)
+    head: np.ndarray  # (passages, elements)
+    title: float  # best similarity of the opening passages to the form's title and summary
+
+
+@dataclass(frozen=True)
+class ElementMatch:
+    name: str
+    status: Status
+    unit: int | None  # the passage that supplies it (or comes closest), as an index into Document.units
+    note: str = ""  # why it is unclear
+    via: Literal["heading", "text", ""] = ""
+
+
+def unit_text(doc: Document, i: int) -> str:
+    """What is embedded for a passage: a labelled value keeps its label ("Contact: Inspector ...")."""
+    u = doc.units[i]
+    return f"{u.label}: {u.text}" if u.label else u.text
+
+
+def select_units(doc: Document, limit: int) -> list[int]:
+    """The passages to embed when a request has more than `limit`: its opening, every labelled line, the first
+    and second sentences of every paragraph, then the rest in order. Embedding is the cost of a review, and
+    a paragraph's first sentences say what it is about."""
+    n = len(doc.units)
+    if n <= limit:
+        return list(range(n))
+    rank = {}
+    position_in_block = 0
+    for i, u in enumerate(doc.units):
+        position_in_block = 0 if i == 0 or doc.units[i - 1].block != u.block else position_in_block + 1
+        if i < TOP_UNITS or u.label:
+            rank[i] = 0
+        else:
+            rank[i] = 1 + min(position_in_block, 2)
+    chosen = sorted(range(n), key=lambda i: (rank[i], i))[:limit]
+    return sorted(chosen)
+
+
+def embed_document(doc: Document, embedder: Embedder, limit: int) -> DocVectors:
+    """Embed the request's passages (at most `limit`: see `select_units`; the others get no vector and cannot
+    be evidence), and every distinct heading and label once."""
+    units = doc.units
+    chosen = select_units(doc, limit)
+    names = list(dict.fromkeys(h for u in units for h in (u.heading, u.label) if h))
+    index = {h: i for i, h in enumerate(names)}
+    texts = [unit_text(doc, i) for i in chosen]
+    vectors = embedder.encode([*texts, *names]) if texts or names else np.zeros((0, DIM), dtype=np.float32)
+    dim = vectors.shape[1] if vectors.size else DIM
+    u_vec = np.zeros((len(units), dim), dtype=np.float32)
+    u_vec[chosen] = vectors[: len(texts)].reshape(-1, dim)
+    h_vec = vectors[len(texts) :].reshape(-1, dim)
+    section = np.array([index.get(u.heading, -1) if u.heading else -1 for u in units], dtype=int)
+    label = np.array([index.get(u.label, -1) if u.label else -1 for u in units], dtype=int)
+    first_heads = [index[h] for h in dict.fromkeys(u.heading for u in units if u.heading)][:TOP_HEADINGS]
+    top = np.vstack([u_vec[:TOP_UNITS], h_vec[first_heads]]) if len(u_vec) else h_vec[first_heads]
+    return DocVectors(u_vec, h_vec, section, label, top.reshape(-1, dim), len(chosen))
+
+
+def score_form(dv: DocVectors, fv: FormVectors) -> FormScores:
+    """Text and heading similarities of each passage to each element of the form."""
+    n, m = len(dv.units), len(fv.elements)
+    if n == 0:
+        return FormScores(fv, np.zeros((0, m)), np.zeros((0, m)), 0.0)
+    starts = np.flatnonzero(np.r_[True, fv.owner[1:] != fv.owner[:-1]])
+    text = np.maximum.reduceat(dv.units @ fv.vectors.T, starts, axis=1)
+    head = np.zeros((n, m), dtype=np.float32)
+    if len(dv.headings):
+        head_starts = np.flatnonzero(np.r_[True, fv.head_owner[1:] != fv.head_owner[:-1]])
+        hs = np.maximum.reduceat(dv.headings @ fv.head_vectors.T, head_starts, axis=1)
+        hs = np.vstack([hs, np.zeros((1, m), dtype=np.float32)])  # row -1: no heading
+        head = np.maximum(hs[dv.section], hs[dv.label])
+    title = float((dv.top @ fv.type_vectors.T).max()) if len(dv.top) else 0.0
+    return FormScores(fv, text, head, title)
+
+
+def coverage(scores: FormScores) -> float:
+    """How well the request supplies the form's required elements, on average (raw best similarity)."""
+    if not len(scores.text):
+        return 0.0
+    best = np.maximum(scores.text.max(axis=0), scores.head.max(axis=0))
+    required = [i for i, e in enumerate(scores.form.elements) if e.field.required]
+    return float(best[required].mean()) if required else float(best.mean())
+
+
+CITED = re.compile(r"\barticles?\s+(\d{1,3}(?:\s*\(\d+\))?(?:\s*(?:,|and|or|to)\s*\d{1,3}(?:\s*\(\d+\))?)*)", re.I)
+
+
+def cited_articles(doc: Document) -> frozenset[int]:
+    """Articles of the convention the request cites ("under article 42 of the Convention")."""
+    found: set[int] = set()
+    for unit in doc.units:
+        if "convention" not in unit.text.lower():
+            continue
+        for m in CITED.finditer(unit.text):
+            found |= {int(n) for n in re.findall(r"(?<![(\d])\d{1,3}(?![\d)])", m.group(1)) if 1 <= int(n) <= 68}
+    return frozenset(found)
+
+
+def type_score(scores: FormScores, settings: ReviewSettings, cited: frozenset[int] = frozenset()) -> float:
+    """Title match and element coverage, weighted, plus a bonus when the request cites the type's article."""
+    w = settings.type_title_weight
+    bonus = settings.type_article_bonus if cited & scores.form.basis_articles else 0.0
+    return w * scores.title + (1 - w) * coverage(scores) + bonus
+
+
+def decide(
+    scores: FormScores,
+    doc: Document,
+    settings: ReviewSettings,
+    checks: Checks,
+    masks: dict[str, np.ndarray] | None = None,
+) -> list[ElementMatch]:
+    """Present, unclear or missing for each element of the form, with the passage behind it.
+
+    A passage that has what an element's content check needs (a date for a date, a provision of law for an
+    offence, a telephone number or e-mail address for a contact) gets `pattern_bonus` for that element."""
+    text, head = scores.text, scores.head
+    out: list[ElementMatch] = []
+    if not len(text):
+        return [ElementMatch(e.name, "missing", None) for e in scores.form.elements]
+    masks = masks if masks is not None else checks.masks(doc)
+    text = text.copy()
+    hits = np.zeros(text.shape, dtype=bool)  # the passage has what the element's check needs
+    for i, element in enumerate(scores.form.elements):
+        rule = checks.rules.get(element.name)
+        if rule:
+            for name in rule[0]:
+                hits[:, i] |= masks[name][: len(text)]
+    text += settings.pattern_bonus * hits
+    margin = settings.margin
+    # A passage counts for an element when no other element fits it clearly better, or when it has what the
+    # element's check needs (a sentence of the facts that gives the date counts for the date).
+    own_t = (text >= text.max(axis=1, keepdims=True) - margin) | hits
+    own_h = head >= head.max(axis=1, keepdims=True) - margin
+    for i, element in enumerate(scores.form.elements):
+        t, h = text[:, i], head[:, i]
+        cand_t, cand_h = np.where(own_t[:, i], t, 0.0), np.where(own_h[:, i], h, 0.0)
+        if cand_h.max() >= settings.heading_min:
+            section = np.flatnonzero(cand_h >= cand_h.max() - 1e-6)
+            unit = int(section[np.argmax(t[section])])
+            support = [int(u) for u in section]
+            match = ElementMatch(element.name, "present", unit, via="heading")
+        elif cand_t.max() >= settings.present_min:
+            unit = int(np.argmax(cand_t))
+            support = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)] or [unit]
+            match = ElementMatch(element.name, "present", unit, via="text")
+        elif element.name in checks.decisive and (t * hits[:, i]).max() >= settings.unclear_min:
+            unit = int(np.argmax(t * hits[:, i]))
+            support = [unit]
+            match = ElementMatch(element.name, "present", unit, via="text")
+        elif element.field.min_words and _words(doc, np.flatnonzero(cand_t >= settings.unclear_min)) >= (
+            element.field.min_words * settings.narrative_factor
+        ):
+            # A narrative (the facts) is told over several sentences, none of which need be close on its own.
+            support = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)]
+            unit = int(support[np.argmax(t[support])])
+            match = ElementMatch(element.name, "present", unit, via="text")
+        elif t.max() >= settings.unclear_min:
+            out.append(ElementMatch(element.name, "unclear", int(np.argmax(t)), checks.weak_note, "text"))
+            continue
+        else:
+            out.append(ElementMatch(element.name, "missing", None))
+            continue
+        problem = checks.problem(element.field, [doc.units[u].text for u in support])
+        if problem:
+            match = ElementMatch(element.name, "unclear", match.unit, problem, match.via)
+        out.append(match)
+    return out
+
+
+def _words(doc: Document, units: np.ndarray) -> int:
+    return sum(len(doc.units[int(u)].text.split()) for u in units)
+
+
+# -- content checks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The content checks of prompts/review/checks.yaml."""
+
+    patterns: dict[str, re.Pattern[str]]
+    rules: dict[str, tuple[tuple[str, ...], str]]  # element name -> (pattern names, note)
+    decisive: frozenset[str]  # elements a close passage with the pattern supplies on its own
+    weak_note: str
+    short_note: str
+
+    def masks(self, doc: Document) -> dict[str, np.ndarray]:
+        """For each pattern, which passages of the request match it."""
+        return {
+            name: np.array([bool(pattern.search(u.text)) for u in doc.units], dtype=bool)
+            for name, pattern in self.patterns.items()
+        }
+
+    def particulars(self, text: str) -> list[str]:
+        """The kinds of particulars a text gives (dates, provisions of law, contact details, references)."""
+        return [name for name in PARTICULARS if name in self.patterns and self.patterns[name].search(text)]
+
+    def problem(self, field, passages: list[str]) -> str:
+        """Why the passages do not make the element usable, or ""."""
+        joined = " ".join(passages)
+        rule = self.rules.get(field.name)
+        if rule and not any(self.patterns[p].search(joined) for p in rule[0]):
+            return rule[1]
+        if field.min_words and len(joined.split()) < field.min_words:
+            return self.short_note.format(words=len(joined.split()), min_words=field.min_words)
+        return ""
+
+
+@cache
+def load_checks(prompts_dir: Path) -> Checks:
+    path = prompts_dir / "review" / "checks.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        patterns = {name: re.compile(p) for name, p in (data.get("patterns") or {}).items()}
+        rules, decisive = {}, set()
+        for name, rule in (data.get("checks") or {}).items():
+            if rule.get("decisive"):
+                decisive.add(name)
+            needs = tuple(rule["needs"])
+            unknown = [p for p in needs if p not in patterns]
+            if unknown:
+                raise KnowledgeError(f"{path}: check '{name}' needs unknown patterns {unknown}.")
+            rules[name] = (needs, " ".join(str(rule["note"]).split()))
+        weak, short = str(data["weak_note"]), str(data["short_note"])
+    except (OSError, yaml.YAMLError, re.error, KeyError, TypeError) as exc:
+        raise KnowledgeError(f"{path} is missing or malformed ({exc}); restore it from git.") from exc
+    return Checks(patterns, rules, frozenset(decisive), " ".join(weak.split()), " ".join(short.split()))

@@ -1,0 +1,229 @@
+"""The structure of a request: headings (Markdown, numbered, capitals, 'Label:' lines, larger PDF type), the
+paragraphs under them, and the sentences that are compared with the form's elements.
+
+Every passage keeps its heading, so "Contact: Inspector Lenz, +43 ..." counts for the contact person even
+though the words after the colon say little on their own, and its place in the displayed text, so the app can
+highlight it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.ingest.pages import Line
+
+MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+MARKER = re.compile(
+    r"^(?:(?:section|part|chapter|item)\s+)?"
+    r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[ivxlc]{1,5}[.)]|\(?[a-hA-H][.)])\s+(?=\S)",
+    re.I,
+)
+BULLET = re.compile(r"^[-*•·–]\s+")
+# "Requesting authority: the Prosecutor General" (a label of a few words, then its value).
+LABEL = re.compile(r"^([A-Z][^:!?]{0,60}?)\s*:\s+(\S.*)$")
+EMPHASIS = re.compile(r"\*\*|__")
+LABEL_WORDS = 8
+BOLD = re.compile(r"^\*\*(.+?)\*\*:?$|^__(.+?)__:?$")
+ARTICLE_HEADING = re.compile(r"^article\s+\d{1,3}\b", re.I)
+END_PUNCT = (".", ";", ",", "!", "?")
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = re.compile(
+    r"\b(?:art|arts|no|nos|para|paras|sect|sec|s|ss|cf|e\.g|i\.e|mr|mrs|ms|dr|st|insp|supt|sgt|prof|jr|sr|"
+    r"tel|fax|ref|det|vol|p|pp|op|cit|inc|ltd|co|corp|approx|ca|etc|vs|v|u\.s|a\.m|p\.m|fig|al|dept|gen|col|lt|cpt|"
+    r"capt|hon|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|[a-z])\.$",
+    re.I,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])")
+MAX_WORDS = 60
+HEADING_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or a labelled value) of the request, with the heading of its section."""
+
+    text: str
+    heading: str  # the section's heading, "" before the first
+    label: str  # the label of a "Label: value" line, else ""
+    start: int  # offsets in Document.text
+    end: int
+    block: int  # the paragraph it belongs to
+
+
+@dataclass(frozen=True)
+class Document:
+    """The request as displayed, its passages and the facts about its shape that the checks use."""
+
+    text: str
+    units: list[Unit]
+    headings: list[str]  # every heading, in order
+    words: int
+    article_headings: int  # lines like "Article 12": many of them mean a treaty or statute, not a request
+
+
+@dataclass
+class _Block:
+    text: str
+    heading: str | None = None  # set for a heading block, or the label of a 'Label: value' block
+    kind: str = "para"  # "heading" | "para" | "label"
+    body_at: int = 0  # where the sentences start in `text` (after a label and its colon)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+
+
+def _body_size(lines: list[Line]) -> float:
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        if line.size:
+            sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _heading_text(text: str, line: Line, body: float, alone: bool) -> str | None:
+    """The heading a line stands for, or None when it is body text."""
+    if m := MD_HEADING.match(text):
+        return m.group(1).strip("*_ ") or None
+    if m := BOLD.match(text):
+        return (m.group(1) or m.group(2)).strip()
+    marked = MARKER.match(text)
+    core = text[marked.end() :] if marked else text
+    words = _words(core)
+    if not core or words > HEADING_WORDS:
+        return None
+    if core.endswith(":") and not LABEL.match(core):
+        return core.rstrip(": ")
+    if (m := LABEL.match(EMPHASIS.sub("", core))) and _words(m.group(1)) <= LABEL_WORDS:
+        return None  # "Label: value", not a heading
+    if _is_caps(core) and not core.endswith((".", ";", ",")):
+        return core
+    if body and line.size > 1.15 * body and words <= 15:
+        return core
+    if core.endswith(END_PUNCT) or not core[0].isupper():
+        return None
+    if marked and words <= 10:
+        return core
+    if alone and words <= 8 and not re.search(r"\d", core):
+        return core  # a line on its own; dates and places of letterheads are not headings
+    return None
+
+
+def _blocks(lines: list[Line]) -> list[_Block]:
+    """Paragraphs and headings from the extracted lines (a blank line ends a paragraph)."""
+    body = _body_size(lines)
+    blocks: list[_Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(_Block(" ".join(current)))
+            current.clear()
+
+    texts = [line.text.strip() for line in lines]
+    for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        if not text:
+            flush()
+            continue
+        prev = texts[i - 1] if i else ""
+        nxt = texts[i + 1] if i + 1 < len(texts) else ""
+        # A line on its own, or a short line between a finished sentence and a capitalised one.
+        alone = (not prev or prev.endswith((".", ":", ";", "!", "?"))) and (not nxt or nxt[:1].isupper())
+        if (heading := _heading_text(text, line, body, alone and not current)) is not None:
+            flush()
+            blocks.append(_Block(text, heading, "heading"))
+            continue
+        if label := _label(text):
+            flush()
+            blocks.append(label)
+            continue
+        if current and (MARKER.match(text) or BULLET.match(text)):
+            flush()  # a numbered or bulleted item starts a paragraph of its own
+        current.append(text)
+    flush()
+    return blocks
+
+
+def _label(text: str) -> _Block | None:
+    """A 'Label: value' line (markers, bullets and Markdown emphasis around the label allowed)."""
+    bare = EMPHASIS.sub("", BULLET.sub("", MARKER.sub("", text, count=1), count=1))
+    m = LABEL.match(bare)
+    if not m or _words(m.group(1)) > LABEL_WORDS:
+        return None
+    label = m.group(1).strip()
+    at = text.find(label) + len(label)
+    at = text.index(":", at) + 1
+    while at < len(text) and text[at] in "*_ \t":
+        at += 1
+    return _Block(text, label, "label", at)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; an overlong one is cut at semicolons, then every MAX_WORDS words."""
+    out: list[str] = []
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        before = text[start : m.start()].rstrip('"”’)')
+        if ABBREVIATIONS.search(before) or (re.search(r"\b\d{1,2}\.$", before) and _words(before) < 3):
+            continue
+        out.append(text[start : m.start()])
+        start = m.end()
+    out.append(text[start:])
+    pieces: list[str] = []
+    for sentence in (s.strip() for s in out if s.strip()):
+        if _words(sentence) <= MAX_WORDS:
+            pieces.append(sentence)
+            continue
+        for part in re.split(r"(?<=;)\s+", sentence):
+            pieces += _chunks(part)
+    return pieces
+
+
+def _chunks(text: str) -> list[str]:
+    """A run-on sentence in pieces of about MAX_WORDS words, cut after a comma where there is one."""
+    words = text.split()
+    out: list[str] = []
+    while len(words) > MAX_WORDS + MAX_WORDS // 4:
+        cut = next((i + 1 for i in range(MAX_WORDS, MAX_WORDS // 2, -1) if words[i].endswith(",")), MAX_WORDS)
+        out.append(" ".join(words[:cut]))
+        words = words[cut:]
+    return [*out, " ".join(words)]
+
+
+def segment(lines: list[Line]) -> Document:
+    """The request's displayed text and its passages, each under the heading of its section."""
+    parts: list[str] = []
+    units: list[Unit] = []
+    headings: list[str] = []
+    offset = 0
+    section = ""
+    article_headings = 0
+    for index, block in enumerate(_blocks(lines)):
+        if parts:
+            offset += 2  # the blank line between blocks
+        parts.append(block.text)
+        # A treaty or statute has many short "Article N" lines, however they were laid out.
+        article_headings += bool(ARTICLE_HEADING.match(block.text)) and _words(block.text) <= HEADING_WORDS
+        if block.kind == "heading":
+            section = block.heading or ""
+            headings.append(section)
+        else:
+            label = block.heading or "" if block.kind == "label" else ""
+            if label:
+                headings.append(label)
+            cursor = block.body_at
+            for sentence in split_sentences(block.text[block.body_at :]):
+                at = block.text.find(sentence[:40], cursor)
+                at = at if at >= 0 else cursor
+                units.append(Unit(sentence, section, label, offset + at, offset + at + len(sentence), index))
+                cursor = at + len(sentence)
+        offset += len(block.text)
+    text = "\n\n".join(parts)
+    return Document(text, units, headings, _words(text), article_headings)

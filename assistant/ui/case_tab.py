@@ -1,0 +1,130 @@
+"""The Case tab's layout and wiring: the case file in an editor, its plan as a timeline, the case log, and the
+downloads (case file, deadlines, all drafts). The logic is in `assistant.ui.case`.
+
+The case stays in the browser: the editor holds it, each click sends it, and nothing on the server keeps it
+except the files the user asks to download (in Gradio's cache, which the app clears on a timer).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.utils import get_upload_folder
+
+from assistant.settings import Settings
+from assistant.ui.case import marked, plan_date, plan_html, plan_text, write_bundle
+from assistant.ui.draft_tab import PRIVATE
+from assistant.ui.guard import error_html, guarded, shown_in, warning
+
+MAX_UPLOAD_BYTES = 2_000_000
+# Asked in the browser before the editor's text is replaced; the answer reaches the handler as `replace`.
+CONFIRM = """(first, _ok, text) => [first, !(text && text.trim()) ||
+  confirm('Replace the case file in the editor? Your text is lost unless you downloaded it.'), text]"""
+
+
+def _download_folder() -> Path:
+    # Inside Gradio's own cache: served without a second copy, and removed by the app's `delete_cache` timer.
+    folder = Path(get_upload_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def case_tab(settings: Settings) -> None:
+    """The tab's content, inside the caller's `gr.Tab`."""
+    gr.Markdown(
+        "Write or upload the case file (format: docs/case-file.md), then **Plan** for the ordered steps, their "
+        "articles, channels and deadlines. The case stays in this page until you download it."
+    )
+    with gr.Row():
+        with gr.Column(scale=1):
+            examples = sorted(p.stem for p in (settings.knowledge_dir / "cases").glob("*.yaml"))
+            with gr.Row():
+                chosen = gr.Dropdown(
+                    examples, value=examples[0], label="Example case (fictitious)", elem_id="case-examples"
+                )
+                example = gr.Button("Load the example", size="sm", elem_id="case-example")
+                upload = gr.UploadButton("Open a case file (.yaml)", file_types=[".yaml", ".yml"], size="sm")
+            editor = gr.Code(language="yaml", label="Case file (YAML)", lines=24, elem_id="case-editor")
+            today = gr.Textbox(label="Plan date (YYYY-MM-DD; empty: today)", elem_id="case-date", max_lines=1)
+            run = gr.Button("Plan", variant="primary", elem_id="case-plan")
+            with gr.Accordion("Case log: mark a step", open=False):
+                with gr.Row():
+                    step = gr.Number(label="Step number", precision=0, minimum=1, elem_id="case-step")
+                    status = gr.Dropdown(["sent", "answered", "refused"], label="Outcome", elem_id="case-outcome")
+                    on = gr.Textbox(label="On (YYYY-MM-DD; empty: the plan date)", max_lines=1, elem_id="case-on")
+                mark = gr.Button("Record in the case log", elem_id="case-mark")
+        with gr.Column(scale=1):
+            timeline = gr.HTML(elem_id="case-plan-view")
+            files = gr.File(label="Downloads", file_count="multiple", interactive=False, elem_id="case-files")
+            message = gr.Markdown(elem_id="case-status")
+
+    replace = gr.Checkbox(value=True, visible=False)  # set by CONFIRM in the browser
+
+    @guarded(shown_in([editor, message], message))
+    def on_example(name: str, replace_ok: bool, current: str) -> tuple[Any, str]:
+        if not replace_ok:
+            return gr.skip(), "Kept your case file."
+        if name not in examples:
+            return gr.skip(), warning("Choose one of the example cases.")
+        text = (settings.knowledge_dir / "cases" / f"{name}.yaml").read_text(encoding="utf-8")
+        return text, f"Example '{name}' loaded (fictitious). Edit it, then Plan."
+
+    @guarded(shown_in([editor, message], message))
+    def on_upload(path: str | None, replace_ok: bool, current: str) -> tuple[Any, str]:
+        if not path:
+            return gr.skip(), ""
+        file = Path(path)
+        if not replace_ok:
+            file.unlink(missing_ok=True)
+            return gr.skip(), "Kept your case file."
+        if file.stat().st_size > MAX_UPLOAD_BYTES:
+            return gr.skip(), warning("A case file must stay under 2 MB.")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return gr.skip(), warning("That file is not UTF-8 text; save the case file as UTF-8 YAML.")
+        finally:
+            file.unlink(missing_ok=True)  # the case now lives in the editor only
+        return text, f"Opened {file.name}. Plan it, or edit it first."
+
+    @guarded(lambda problem: (error_html(problem), None, warning(problem)))
+    def on_plan(text: str, day: str) -> tuple[str, list[str], str]:
+        when = plan_date(day)
+        plan = plan_text(settings, text, when)
+        folder = Path(tempfile.mkdtemp(prefix="uncc-case-", dir=_download_folder()))
+        paths = write_bundle(settings, text, plan, folder)
+        done = f"Plan ready: {len(plan.steps)} steps. Downloads: the case file, the deadlines and every draft."
+        return plan_html(plan), [str(p) for p in paths], done
+
+    @guarded(shown_in([editor, timeline, files, message], message))
+    def on_mark(text: str, day: str, order: float | None, outcome: str, date: str) -> tuple[Any, ...]:
+        when = plan_date(day)
+        updated = marked(settings, text, when, order, outcome, date)
+        plan = plan_text(settings, updated, when)
+        folder = Path(tempfile.mkdtemp(prefix="uncc-case-", dir=_download_folder()))
+        paths = write_bundle(settings, updated, plan, folder)
+        note = f"Step {int(order or 0)} recorded as {outcome}. Download the case file to keep the log."
+        return updated, plan_html(plan), [str(p) for p in paths], note
+
+    @guarded(shown_in([files, message], message))
+    def stale() -> tuple[Any, str]:
+        # The files no longer match the case once it is edited: clear them rather than let a stale one go out.
+        return None, ""
+
+    example.click(
+        on_example, inputs=[chosen, replace, editor], outputs=[editor, message], api_visibility=PRIVATE, js=CONFIRM
+    )
+    upload.upload(
+        on_upload, inputs=[upload, replace, editor], outputs=[editor, message], api_visibility=PRIVATE, js=CONFIRM
+    )
+    run.click(on_plan, inputs=[editor, today], outputs=[timeline, files, message], api_visibility=PRIVATE)
+    mark.click(
+        on_mark,
+        inputs=[editor, today, step, status, on],
+        outputs=[editor, timeline, files, message],
+        api_visibility=PRIVATE,
+    )
+    editor.input(stale, outputs=[files, message], api_visibility=PRIVATE, show_progress="hidden")

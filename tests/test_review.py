@@ -1,0 +1,341 @@
+"""The receiving desk (`uncc review`) with the real embedding model, on the development set of incoming requests
+in evals/review/ (dev/ and heldout/ halves, each request with a sidecar of the elements it leaves out): type
+detection, left-out elements flagged, the reply asking for exactly what is missing, the JSON shape, DOCX and PDF
+input, and the refusal of what is not a readable request. The model and the forms' vectors are loaded once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from ingest_fixtures import encrypted, from_knowledge, image_only, render_txt
+
+from assistant.cli import main
+from assistant.errors import DraftError
+from assistant.ingest.pages import Line
+from assistant.knowledge import load_knowledge, load_map
+from assistant.review.api import Reviewer
+from assistant.review.considerations import load_points
+from assistant.review.errors import NotARequest, UnreadableRequest
+from assistant.review.model import Review
+from assistant.review.segment import segment
+from assistant.review.wording import messages
+from assistant.settings import PROJECT_ROOT, Settings
+from evals.review_eval import long_request
+
+SET = PROJECT_ROOT / "evals" / "review"
+REQUESTS = sorted(p for half in ("dev", "heldout") for p in (SET / half).iterdir() if p.suffix != ".yaml")
+BULLET = re.compile(r"^- \*\*(.+?)\*\*", re.M)
+
+
+def sidecar(path: Path) -> dict:
+    return yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reviewer(request: pytest.FixtureRequest) -> Reviewer:
+    # The forms' vectors are kept in pytest's cache between runs; a data folder of the user is never touched.
+    cache = request.config.cache.mkdir("uncc-review") if request.config.cache else None
+    reviewer = Reviewer(Settings(home=cache) if cache else Settings())
+    reviewer.warm()
+    return reviewer
+
+
+@pytest.fixture(scope="module")
+def reviews(reviewer: Reviewer) -> dict[str, Review]:
+    """Every request of the development set, reviewed once with its type detected."""
+    return {p.name: reviewer.review_file(p) for p in REQUESTS}
+
+
+def test_the_set_has_enough_requests_of_enough_types():
+    types = {sidecar(p)["type"] for p in REQUESTS}
+    assert len(REQUESTS) >= 16 and len(types) >= 4
+    for p in REQUESTS:  # every id in a sidecar is an element of the form
+        form = yaml.safe_load((PROJECT_ROOT / "knowledge" / "forms" / f"{sidecar(p)['type']}.yaml").read_text())
+        names = {f["name"] for f in form["fields"]}
+        listed = {n for key in ("left_out", "vague", "absent", "ignore") for n in sidecar(p).get(key) or []}
+        assert listed <= names, (p.name, listed - names)
+
+
+def test_type_is_detected_for_every_request(reviews):
+    wrong = {name: r.type for name, r in reviews.items() if r.type != sidecar(SET / _half(name) / name)["type"]}
+    assert not wrong
+    assert all(0 < r.type_confidence <= 1 for r in reviews.values())
+
+
+def _half(name: str) -> str:
+    return "dev" if (SET / "dev" / name).exists() else "heldout"
+
+
+def test_left_out_elements_are_reported_missing_or_unclear(reviews):
+    flagged, total, false_missing = 0, 0, {}
+    for name, review in reviews.items():
+        side = sidecar(SET / _half(name) / name)
+        status = {e.id: e.status for e in review.elements}
+        for element in (side.get("left_out") or []) + (side.get("vague") or []):
+            total += 1
+            flagged += status[element] != "present"
+        there = set(status).difference(*(side.get(k) or [] for k in ("left_out", "vague", "absent", "ignore")))
+        false_missing[name] = sorted(e for e in there if status[e] == "missing")
+    # Issue 21's bar, on both halves: at most one element that is there reported missing per request ...
+    assert all(len(v) <= 1 for v in false_missing.values()), false_missing
+    # ... and the left-out elements flagged: 41 of 43 today (docs/review.md names the two that are not).
+    assert flagged / total >= 0.93, (flagged, total)
+
+
+def test_dev_half_meets_the_bar_exactly(reviews):
+    for name, review in reviews.items():
+        if _half(name) != "dev":
+            continue
+        side = sidecar(SET / "dev" / name)
+        status = {e.id: e.status for e in review.elements}
+        assert all(status[e] != "present" for e in (side.get("left_out") or []) + (side.get("vague") or [])), name
+
+
+def test_the_reply_asks_for_exactly_the_missing_and_unclear_required_elements(reviews):
+    for review in reviews.values():
+        asked = BULLET.findall(review.reply)
+        expected = [e.label for e in review.elements if e.required and e.status != "present"]
+        assert asked == expected, review.source
+        for e in review.asked:  # each with why it is needed, from the form
+            assert e.why[:30] in " ".join(review.reply.split()) or "recommended by" in review.reply
+
+
+def test_a_request_that_leaves_out_one_element_gets_a_reply_asking_for_it(reviews):
+    review = reviews["preservation-01-form.txt"]
+    assert [e.id for e in review.asked] == ["necessity"]
+    assert BULLET.findall(review.reply) == ["Why preservation is necessary"]
+    assert "(art. 42)" in review.reply and "NCC-OST-2025-2291" in review.reply  # their reference, filled in
+
+
+def test_conduct_without_an_offence_named_is_unclear(reviews):
+    offences = next(e for e in reviews["mla-02-email.txt"].elements if e.id == "offences")
+    assert offences.status == "unclear"
+
+
+def test_json_shape_and_exit_code(reviewer, capsys):
+    path = SET / "dev" / "extradition-01-formal.md"
+    assert main(["review", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["type", "type_confidence", "elements", "considerations", "reply"]
+    assert data["type"] == "extradition" and isinstance(data["type_confidence"], float)
+    for e in data["elements"]:
+        assert list(e) == ["id", "label", "status", "articles", "evidence"]
+        assert e["status"] in ("present", "unclear", "missing")
+        assert all(isinstance(a, int) for a in e["articles"])
+        assert (e["evidence"] is None) == (e["status"] == "missing")
+    warrant = next(e for e in data["elements"] if e["id"] == "warrant_or_judgment")
+    assert warrant["status"] != "present"  # left out of this request on purpose
+    for c in data["considerations"]:
+        assert list(c) == ["text", "articles"] and c["articles"] and all(isinstance(a, int) for a in c["articles"])
+    assert data["reply"].startswith("# Acknowledgement of receipt")
+
+
+def test_text_output_and_reply_files(reviewer, capsys, tmp_path):
+    path = SET / "heldout" / "extradition-04-form.txt"
+    assert main(["review", str(path), "--type", "extradition", "--reply", str(tmp_path / "reply.docx")]) == 0
+    out = capsys.readouterr().out
+    assert "Request for extradition (as asked (--type))" in out and "Points to weigh before executing:" in out
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "reply.docx")).paragraphs)
+    assert "Contact person" in text and "Acknowledgement of receipt" in text
+    assert main(["review", str(path), "--reply", str(tmp_path / "reply.md")]) == 0
+    assert (tmp_path / "reply.md").read_text(encoding="utf-8").startswith("# Acknowledgement of receipt")
+    capsys.readouterr()
+    assert main(["review", str(path), "--reply", str(tmp_path / "reply.md")]) == 2  # never overwritten silently
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_an_unknown_type_lists_the_valid_ones(reviewer):
+    with pytest.raises(DraftError, match="Valid types: confiscation, extradition"):
+        reviewer.review_file(SET / "dev" / "mla-01-formal.md", "subpoena")
+
+
+def test_considerations_come_from_the_data_with_their_articles(reviews):
+    extradition = reviews["extradition-02-prose.txt"].considerations
+    texts = " ".join(c.text for c in extradition)
+    assert "at least one year" in texts and "national" in texts and "fiscal" in texts
+    assert all(c.articles for c in extradition)
+    assert any(c.uncertain and c.text.startswith("Uncertain") for c in extradition)
+    mla = " ".join(c.text for c in reviews["mla-01-formal.md"].considerations)
+    assert "Bank secrecy" in mla and "Costs" in mla and "prior authorization" in mla  # art. 40 and art. 36
+    _, points = load_points(PROJECT_ROOT / "prompts")
+    for p in points:  # articles only: no paragraph number that the knowledge base does not establish
+        assert not re.search(r"art(icle)?s?\.? \d+\(\d", p.text), p.id
+
+
+def test_docx_and_pdf_requests_are_read(reviewer, reviews, tmp_path):
+    source = SET / "dev" / "mla-02-email.txt"
+    paragraphs = source.read_text(encoding="utf-8").split("\n")
+    document = docx.Document()
+    for line in paragraphs:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "request.docx"))
+    _pdf(paragraphs, tmp_path / "request.pdf")
+    expected = {e.id: e.status for e in reviews[source.name].elements}
+    for name in ("request.docx", "request.pdf"):
+        review = reviewer.review_file(tmp_path / name)
+        assert review.type == "mla"
+        got = {e.id: e.status for e in review.elements}
+        assert got["purpose"] != "present" and got["offences"] != "present"
+        assert sum(got[k] == expected[k] for k in got) >= len(got) - 2, name
+
+
+def _pdf(lines: list[str], path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 800
+    for line in lines:
+        for k in range(0, max(len(line), 1), 95):  # wrap long lines as a word processor would
+            c.drawString(40, y, line[k : k + 95])
+            y -= 14
+        if y < 60:
+            c.showPage()
+            y = 800
+    c.save()
+
+
+# -- bad input ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad")
+    image_only(folder / "scan.pdf")
+    _pdf(["Request for mutual legal assistance", "Reference: X-1/2025, 3 May 2025"] * 5, folder / "text.pdf")
+    encrypted(folder / "text.pdf", folder / "locked.pdf")
+    with open(folder / "huge.pdf", "wb") as fh:
+        fh.truncate(20 * 1024 * 1024)  # sparse: 20 MB that cost no disk
+    with zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document>" + " " * (30 * 1024 * 1024) + "</w:document>")
+    (folder / "empty.txt").write_bytes(b"")
+    knowledge = PROJECT_ROOT / "knowledge"
+    render_txt(from_knowledge(load_knowledge(knowledge), load_map(knowledge)), folder / "convention.txt")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "words"),
+    [
+        ("scan.pdf", UnreadableRequest, r"without a text layer .* paste the text .* \.txt"),
+        ("locked.pdf", UnreadableRequest, "protected by a password"),
+        ("huge.pdf", UnreadableRequest, "20 MB, over the 10 MB limit"),
+        ("bomb.docx", UnreadableRequest, "would inflate to 30 MB, over the 25 MB limit"),
+        ("empty.txt", NotARequest, "does not look like a request"),
+        ("convention.txt", NotARequest, "does not look like a request .* treaty or statute"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(reviewer, bad, name, error, words):
+    with pytest.raises(error, match=words):
+        reviewer.review_file(bad / name)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (SET / "negative").iterdir()))
+def test_texts_that_are_not_requests_get_no_checklist(reviewer, name):
+    with pytest.raises(NotARequest, match="does not look like a request"):
+        reviewer.review_file(SET / "negative" / name)
+
+
+def test_cli_refusal_is_one_line_and_exit_2(bad, capsys):
+    assert main(["review", str(bad / "scan.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: scan.pdf is a PDF without a text layer") and "Traceback" not in err
+
+
+def test_the_request_content_is_never_logged(reviewer, caplog):
+    with caplog.at_level(logging.DEBUG):
+        review = reviewer.review_file(SET / "dev" / "preservation-03-email.txt")
+    assert review.elements and "reviewed a request" in caplog.text
+    for sentence in ("luna_deals_2025", "Instagrid", "Luis Moreno", "38,000"):
+        assert sentence not in caplog.text
+
+
+def test_messages_have_their_placeholders():
+    assert messages(PROJECT_ROOT / "prompts")["not_a_request"].count("{") == 2
+
+
+# -- speed -------------------------------------------------------------------------------------------------
+
+
+def test_a_ten_page_request_is_reviewed_within_the_budget(reviewer, tmp_path):
+    path = tmp_path / "ten-pages.md"
+    path.write_text(long_request(), encoding="utf-8")
+    units = len(segment([Line(t) for t in path.read_text(encoding="utf-8").splitlines()]).units)
+    start = time.perf_counter()
+    review = reviewer.review_file(path)
+    elapsed = time.perf_counter() - start
+    assert units > reviewer.settings.review.max_units  # long enough to need the budget
+    assert any("160 of its" in w for w in review.warnings)
+    # 2 s is the target on 2 idle cores (docs/review.md); this shared machine gets a wide margin.
+    assert elapsed < 8, elapsed
+    assert review.type == "mla"
+
+
+# -- the Review tab --------------------------------------------------------------------------------------------
+
+
+def test_review_tab_shows_the_checklist_the_passages_and_the_points(reviews):
+    from assistant.ui.review_tab import checklist_html, points_markdown, summary_markdown, text_html
+
+    review = reviews["preservation-02-noteverbale.txt"]
+    table = checklist_html(review)
+    assert table.count("<tr data-element=") == len(review.elements)
+    assert 'data-element="contact_person" data-status="missing"' in table
+    text = text_html(review)
+    supplied = [e for e in review.elements if e.status == "present" and e.start is not None]
+    assert text.count("<mark ") >= len({e.start for e in supplied}) - 1  # overlapping passages share a mark
+    for e in supplied:  # every passage linked from the checklist is highlighted in the text
+        assert f'id="review-passage-{e.start}"' in text or f"review-passage-{e.start}" not in table
+    assert "detected, confidence" in summary_markdown(review)
+    assert "(art. 42)" in points_markdown(review)
+
+
+@pytest.mark.browser
+def test_review_tab_in_the_browser(reviewer, tmp_path_factory):
+    from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)")
+    import os
+    import socket
+
+    import gradio as gr
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.ui.review_tab import review_tab
+
+    os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio-review"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with gr.Blocks(analytics_enabled=False) as demo, gr.Tab("Review", id="review"):
+        review_tab(reviewer.settings)
+    demo.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=port, ssr_mode=False)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator("#review-file input[type=file]").set_input_files(str(SET / "dev" / "preservation-01-form.txt"))
+            page.locator("#review-run").click()
+            expect(page.locator('#review-checklist tr[data-element="necessity"]')).to_have_attribute(
+                "data-status", "unclear", timeout=60_000
+            )
+            expect(page.locator("#review-summary")).to_contain_text("Request for the expedited preservation")
+            page.locator('#review-checklist tr[data-element="custodian"] a').click()
+            expect(page.locator("#review-text mark").first).to_be_visible()
+            expect(page.locator("#review-reply")).to_contain_text(re.compile(r"reply_preservation\s*\.docx"))
+            assert "Traceback" not in page.content()
+            browser.close()
+    finally:
+        demo.close()
