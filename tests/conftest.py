@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser_support import app_url, browser, page  # noqa: F401  # fixtures, registered for every module
 
 from assistant.settings import PROJECT_ROOT, Settings, get_settings
 

@@ -2,26 +2,15 @@
 control, and the main actions done from the keyboard alone.
 
 axe-core is the copy inside `axe-playwright-python` (injected into the page; nothing is fetched), run with its
-default rules (WCAG 2.0-2.2 A and AA, best practices). The app and the page come from test_browser's fixtures:
-the `page` fixture fails a test whose page asked anything of another host. The browser is this module's own,
-closed when the module ends: Playwright's synchronous API cannot run two at once, and test_browser's stays
-open for the rest of the session.
+default rules (WCAG 2.0-2.2 A and AA, best practices). The app, the browser and the page are the session's
+shared fixtures (tests/browser_support.py): the `page` fixture fails a test whose page asked anything of
+another host.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-
-import tests.test_browser as browser_tests
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.test_browser import PRESERVATION_Q, PRESERVATION_TITLE, WAIT_MS, bot_messages, needs_chromium
-
-# test_browser's fixtures, used here by name: the app on a free local port, and a fresh page that fails the test
-# if it contacted another host.
-app_url = browser_tests.app_url
-page = browser_tests.page
+from browser_support import PRESERVATION_Q, PRESERVATION_TITLE, bot_messages, needs_chromium
 
 BLOCKING = {"serious", "critical"}
 # The roles of form controls; each must have a name a screen reader reads (not only a placeholder).
@@ -38,26 +27,6 @@ UNNAMED_GROUPS_JS = """() => [...document.querySelectorAll("fieldset")]
   })
   .map((f) => f.id || f.outerHTML.slice(0, 80))"""
 TAB_LIMIT = 40  # key presses allowed to reach a control by Tab
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only (the `page` fixture opens a fresh context in it for each test)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)")
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:  # test_browser's session browser is running: run this module first (pytest's default order does)
-        pytest.skip("another Playwright session is open: run tests/test_accessibility.py before tests/test_browser.py")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=WAIT_MS)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _axe(page) -> list[str]:

@@ -6,99 +6,22 @@ records every request the page makes; a request to anything but this machine fai
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import zipfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlparse
 
 import pytest
-
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
-WAIT_MS = 20_000  # an answer takes well under a second; the margin is for a loaded CI machine
-PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
-PRESERVATION_TITLE = "Request for the expedited preservation of stored electronic data"
-
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)",
+from browser_support import (
+    LOCAL_ADDRESSES,
+    PRESERVATION_Q,
+    PRESERVATION_TITLE,
+    ask,
+    bot_messages,
+    free_port,
+    needs_chromium,
+    no_traceback,
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def app_url(full_runtime, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free local port, with its own Gradio temp folder, for the whole session."""
-    old_temp = os.environ.get("GRADIO_TEMP_DIR")
-    os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio"))  # read when components are built
-    from assistant.answering import Answerer
-    from assistant.ui import build_app, launch_options
-
-    answerer = Answerer(full_runtime.retriever, full_runtime.settings.answer, None)
-    demo = build_app(full_runtime, answerer)
-    settings = full_runtime.settings.model_copy(update={"port": _free_port()})
-    demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
-    yield f"http://127.0.0.1:{settings.port}/"
-    demo.close()
-    if old_temp is None:
-        os.environ.pop("GRADIO_TEMP_DIR", None)
-    else:
-        os.environ["GRADIO_TEMP_DIR"] = old_temp
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it as root)")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=WAIT_MS)
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, app_url):
-    """A fresh browser session; fails the test if the page asked anything of a host other than this one."""
-    context = browser.new_context(accept_downloads=True)
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
-    outside = [
-        u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS
-    ]
-    assert not outside, f"the page contacted other hosts: {outside[:5]}"
-    assert requests, "no request was recorded: the network check saw nothing"
-
-
-def ask(page, question: str) -> None:
-    page.locator("#question textarea").fill(question)
-    page.locator("#send").click()
-
-
-def bot_messages(page):
-    return page.locator('#chat [data-testid="bot"]')
-
-
-def no_traceback(page) -> None:
-    assert "Traceback" not in page.content()
-
 
 # -- browser -----------------------------------------------------------------------------------------------
 
@@ -224,6 +147,39 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
     expect(page.locator("#draft-status")).to_contain_text("Draft with 1 gap")
     expect(page.locator("#draft-status")).not_to_contain_text("Files ready")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_case_tab_plans_the_example_and_keeps_the_users_text(page, app_url):
+    """Load an example, plan it, see the timeline with article links and the downloads; an edit withdraws the
+    downloads, and loading an example over the user's text asks first ("cancel" keeps the text)."""
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.get_by_role("tab", name="Case").click()
+    page.get_by_role("button", name="Load the example").click()
+    editor = page.locator("#case-editor .cm-content")
+    expect(editor).to_contain_text("requesting_state: Republic of Aurelia")
+    page.locator("#case-date input, #case-date textarea").first.fill("2026-12-07")
+    page.locator("#case-plan").click()
+    view = page.locator("#case-plan-view")
+    expect(view).to_contain_text("Plan of 2026-12-07. Next: step 1.")
+    expect(view.locator('a[href="?article=42"]').first).to_have_attribute("target", "_blank")
+    expect(view.locator("#step-2")).to_contain_text("preserve at once")
+    files = page.locator("#case-files")
+    expect(files.locator('a[download="drafts_2026-cyb-117.zip"]')).to_have_count(1)
+    expect(files.locator('a[download="deadlines_2026-cyb-117.ics"]')).to_have_count(1)
+
+    editor.click()
+    page.keyboard.press("End")
+    page.keyboard.type("  # checked")
+    expect(files.locator("a[download]")).to_have_count(0)  # stale files withdrawn
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Load the example").click()
+    expect(page.locator("#case-status")).to_contain_text("Kept your case file")
+    expect(editor).to_contain_text("# checked")
     no_traceback(page)
 
 
@@ -379,7 +335,7 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     demo = build_app(full_runtime, Answerer(full_runtime.retriever, full_runtime.settings.answer, None))
-    settings = full_runtime.settings.model_copy(update={"port": _free_port()})
+    settings = full_runtime.settings.model_copy(update={"port": free_port()})
     try:
         demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
         url = f"http://127.0.0.1:{settings.port}/"

@@ -6,15 +6,18 @@ from assistant.drafting import api
 from assistant.drafting.casefile import CaseFile
 from assistant.drafting.from_case import case_for_request
 from assistant.drafting.render import Draft
-from assistant.planning.planner import Plan, slug
+from assistant.planning.planner import OPEN, Plan, slug
 from assistant.settings import Settings
 
 
 def plan_drafts(plan: Plan, casefile: CaseFile, settings: Settings) -> list[tuple[str, Draft]]:
-    """(file name, draft) for each step that drafts a request, e.g. ('06-mla-kingdom-of-valdoria.md', ...)."""
+    """(file name, draft) for each open step that drafts a request, e.g. ('06-mla-kingdom-of-valdoria.md', ...).
+
+    Steps already sent, answered or refused need no new draft.
+    """
     out = []
     for step in plan.steps:
-        if step.draft is None:
+        if step.draft is None or step.status not in OPEN:
             continue
         fields = case_for_request(
             casefile, step.draft, settings.knowledge_dir, step.state, step.person, step.draft_fields

@@ -270,7 +270,7 @@ class Planner:
             channel=rule.channel,
             requires=[r.format(**fill) for r in rule.requires],
             draft=rule.draft,
-            draft_fields=rule.draft_fields,
+            draft_fields={k: v.format(**fill) if isinstance(v, str) else v for k, v in rule.draft_fields.items()},
             deadline=deadline,
             status=status,
             why=" ".join(why.split()),
@@ -361,6 +361,7 @@ class Planner:
         for e in wanted:
             if e.facts["penalty"] == "below" and not cf.is_domestic(e.state):
                 out.append(say["penalty_below"].format(years=f"{years:g}", threshold=f"{threshold:g}", name=e.label))
+        out += [say["person_without_state"].format(index=i) for i, p in enumerate(cf.persons) if p.state is None]
         if any(s.draft == "extradition" for s in steps) and years is None:
             out.append(say["penalty_unknown"].format(threshold=f"{threshold:g}"))
         if any(s.id != BASIS_ID for s in steps):

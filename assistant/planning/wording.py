@@ -30,6 +30,7 @@ EXPECTED = {
     "no_requesting_authority": set(),
     "penalty_below": {"years", "threshold", "name"},
     "penalty_unknown": {"threshold"},
+    "person_without_state": {"index"},
     "personal_data": set(),
     "reservation_recorded": {"state", "article", "summary", "source"},
     "reservation_check": {"state", "articles"},

@@ -20,6 +20,7 @@ from assistant.ui.draft_tab import PRIVATE
 from assistant.ui.guard import error_html, guarded, shown_in, warning
 
 MAX_UPLOAD_BYTES = 2_000_000
+FIRST_EXAMPLE = "ransomware"  # the case that shows every kind of step
 # Asked in the browser before the editor's text is replaced; the answer reaches the handler as `replace`.
 CONFIRM = """(first, _ok, text) => [first, !(text && text.trim()) ||
   confirm('Replace the case file in the editor? Your text is lost unless you downloaded it.'), text]"""
@@ -43,7 +44,10 @@ def case_tab(settings: Settings) -> None:
             examples = sorted(p.stem for p in (settings.knowledge_dir / "cases").glob("*.yaml"))
             with gr.Row():
                 chosen = gr.Dropdown(
-                    examples, value=examples[0], label="Example case (fictitious)", elem_id="case-examples"
+                    examples,
+                    value=FIRST_EXAMPLE if FIRST_EXAMPLE in examples else examples[0],
+                    label="Example case (fictitious)",
+                    elem_id="case-examples",
                 )
                 example = gr.Button("Load the example", size="sm", elem_id="case-example")
                 upload = gr.UploadButton("Open a case file (.yaml)", file_types=[".yaml", ".yml"], size="sm")
