@@ -195,7 +195,7 @@ def _words(text: str) -> list[str]:
 
 SNOWBALL = {"en": "english", "es": "spanish", "fr": "french", "ru": "russian"}
 AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")  # Larkey's light10 stemmer
-AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "يه", "ه", "ي")
+AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")  # ية and ة are يه and ه after normalisation
 
 
 @lru_cache(maxsize=20000)
@@ -394,10 +394,12 @@ def _reference_regex(glossary: Glossary, kind: str, lang: str) -> re.Pattern[str
 
 def _build_reference_regex(glossary: Glossary, kind: str, lang: str) -> re.Pattern[str]:
     number = f"(?:[0-9]{{1,3}}|{CJK_NUMBER})" if lang == "zh" else "[0-9]{1,3}"
-    seps = "|".join(
-        re.escape(normalize(s)) for s in sorted({*LIST_SEPARATORS, *RANGE_SEPARATORS}, key=len, reverse=True)
-    )
-    tail = rf"(?P<tail>(?:\s*(?:{seps})\s*{number}(?![0-9]))*)"
+    separators = sorted({normalize(s) for s in (*LIST_SEPARATORS, *RANGE_SEPARATORS)}, key=len, reverse=True)
+    # A separator that is a Latin or Cyrillic word needs spaces around it ("42 a 44", not "42a44"); marks,
+    # Arabic و and Chinese characters may touch the number ("44 و45", "42、43").
+    words = "|".join(re.escape(s) for s in separators if re.fullmatch(r"[a-zа-я]+", s))
+    marks = "|".join(re.escape(s) for s in separators if not re.fullmatch(r"[a-zа-я]+", s))
+    tail = rf"(?P<tail>(?:(?:\s*(?:{marks})\s*|\s+(?:{words})\s+){number}(?![0-9]))*)"
     alternatives = []
     for pattern in getattr(glossary.references, kind)[lang]:
         before, after = normalize(pattern).split(NUMBER)

@@ -166,6 +166,11 @@ def test_concept_articles_follow_the_concepts():
     assert concept_articles("¿doble incriminación en la extradición?", "es") == [35, 37, 40, 42]
 
 
+def test_a_question_about_nothing_in_the_convention_names_no_concept():
+    assert expand("¿Qué tiempo hará mañana en Madrid?", "es") == []
+    assert expand("明天北京天气怎么样？", "zh") == []
+
+
 def test_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="de"):
         expand("Auslieferung", "de")
@@ -178,6 +183,7 @@ def test_unknown_language_is_an_error():
         ("en", "Budapest art 29: the UN article?", [29]),  # which treaty is decided elsewhere
         ("es", "¿Qué dice el artículo 42?", [42]),
         ("es", "Véanse los arts. 40 y 41", [40, 41]),
+        ("es", "los artículos 42 a 44", [42, 43, 44]),
         ("fr", "L'article 37 et l'art. 22", [37, 22]),
         ("ru", "Что говорит статья 42?", [42]),
         ("ru", "пункт 3 статьи 40 и ст. 41", [40, 41]),
