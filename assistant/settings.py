@@ -182,11 +182,12 @@ class ReviewSettings(_Section):
         25, ge=1, description="A DOCX whose text part would inflate beyond this many MB is refused (a ZIP bomb)."
     )
     max_units: int = Field(
-        160,
+        120,
         ge=20,
         description="Sentences of a request embedded and compared with the forms at most: embedding is the cost of a "
-        "review (a 10-page request has about 220 sentences; 160 take about 1.5 s on 2 cores). Beyond it, the "
-        "opening, labelled lines and first sentences of each paragraph are kept, and the review says so.",
+        "review (a 10-page request has about 220 sentences; 120 cost about 2.5 s of CPU, under 2 s on 2 idle cores). "
+        "Beyond it, the opening, labelled lines and first sentences of each paragraph are kept, and the review "
+        "says so.",
     )
     present_min: float = Field(
         0.52, description="An element is present when a passage that no other element fits better is this similar."
@@ -195,7 +196,7 @@ class ReviewSettings(_Section):
         0.30, description="Below `present_min`, an element is unclear when its closest passage is this similar."
     )
     heading_min: float = Field(
-        0.45,
+        0.5,
         description="A section heading or line label ('Facts', 'Contact:') this similar to an element's label or "
         "heading words supplies the element.",
     )
@@ -215,14 +216,19 @@ class ReviewSettings(_Section):
         "needs (a date, a provision of law, a telephone number ...: prompts/review/checks.yaml).",
     )
     type_title_weight: float = Field(
-        0.4,
+        0.1,
         description="Weight of the opening passages' match with a type's title and phrases, against the coverage of "
-        "its required elements (0.4 gave the widest smallest margin of the right type on dev).",
+        "the type's own required elements (those most forms share are left out); 0.1 gave the widest smallest "
+        "margin of the right type on dev.",
     )
     type_article_bonus: float = Field(
         0.2, description="Added to a type's score when the request cites that type's article of the convention."
     )
-    type_temperature: float = Field(0.05, description="Softmax temperature turning type scores into a confidence.")
+    type_temperature: float = Field(
+        0.02,
+        description="Softmax temperature turning type scores into a confidence (temperature scaling on dev, floored at "
+        "0.02: every dev type is right, so lower would only claim more certainty than 15 requests can show).",
+    )
     request_min: float = Field(0.3, description="Below this type score, the text does not look like a request.")
     min_words: int = Field(40, ge=1, description="A text of fewer words does not look like a request.")
     min_particulars: int = Field(
@@ -247,6 +253,11 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the app binds to.")
     port: int = Field(7860, description="Port the app listens on.")
     auth: str = Field("", description="Optional basic auth for the app as 'user:password'.")
+    admin: bool = Field(
+        False,
+        description="Let the web app load an official text (which changes what every user is shown); "
+        "only together with `auth`.",
+    )
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     answer: AnswerSettings = AnswerSettings()

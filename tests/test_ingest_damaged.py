@@ -212,3 +212,13 @@ def test_a_word_file_that_inflates_past_the_limit_is_refused_while_reading(tmp_p
     with pytest.raises(IngestError, match="inflates to over 8 MB"):
         check_inflated(bomb, limit=8 * 1024 * 1024)
     assert detect_format(bomb) == "docx"  # under the real limit, the same file is a Word document
+
+
+def test_a_stored_text_is_recorded_in_the_audit_log(folder, settings) -> None:
+    from assistant.audit import entries, file_sha256
+
+    ingest_file(folder / "good.txt", settings)
+    (entry,) = entries(settings)
+    assert entry["action"] == "ingest official text" and entry["file"] == "good.txt"
+    assert entry["sha256"] == file_sha256(folder / "good.txt") and entry["validated"] is True
+    assert entry["via"] == "cli"

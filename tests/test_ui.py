@@ -490,13 +490,23 @@ def test_banner_and_about(full_runtime):
 
 
 def test_ingest_upload_explains_a_wrong_file(tmp_path):
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings(home=tmp_path / "home", admin=True, auth="admin:secret")
     with pytest.raises(InvalidInput, match="Choose the file first"):
-        ingest_upload(settings, None, "en", False, False)
+        ingest_upload(settings, None, "en", False)
     wrong = tmp_path / "notes.txt"
     wrong.write_text("Shopping list: milk, bread.\n", encoding="utf-8")
-    report = ingest_upload(settings, str(wrong), "en", False, False)
+    report = ingest_upload(settings, str(wrong), "en", False)
     assert "Not stored" in report and not (settings.official_dir / "en.json").exists()
+
+
+@pytest.mark.parametrize(("admin", "auth"), [(False, ""), (True, ""), (False, "user:pw")])
+def test_the_web_app_may_not_change_the_official_text_without_admin_and_login(tmp_path, admin, auth):
+    settings = Settings(home=tmp_path / "home", admin=admin, auth=auth)
+    text = tmp_path / "convention.txt"
+    text.write_text("Article 1\nStatement of purpose\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="switched off"):
+        ingest_upload(settings, str(text), "en", True)
+    assert not settings.official_dir.exists()
 
 
 # -- launch settings and the page --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from assistant import __version__
+from assistant.audit import record
 from assistant.cli.common import open_runtime
 from assistant.errors import AssistantError, InvalidInput
 from assistant.knowledge import ROMAN
@@ -56,6 +57,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     )
     if result.action != "up to date":
         print(f"Built in {m.build_seconds:.1f} s.")
+        record(settings, "index", result=result.action, reason=result.reason, passages=m.count, via="cli")
     return 0
 
 

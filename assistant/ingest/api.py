@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.audit import file_sha256, record
 from assistant.errors import IngestError, InvalidInput
 from assistant.ingest.clean import clean
 from assistant.ingest.detect import FORMAT_NAMES, Format, detect_format
@@ -24,9 +25,15 @@ _SUFFIXES: dict[str, Format] = {".pdf": "pdf", ".docx": "docx", ".htm": "html", 
 
 
 def ingest_file(
-    path: str | Path, settings: Settings, lang: str = "en", replace: bool = False, force: bool = False
+    path: str | Path,
+    settings: Settings,
+    lang: str = "en",
+    replace: bool = False,
+    force: bool = False,
+    via: str = "cli",
 ) -> IngestReport:
-    """Parse and validate PATH; store it when valid (or forced). Damaged files raise IngestError."""
+    """Parse and validate PATH; store it when valid (or forced), and record it in the audit log with the file's
+    SHA-256 and the front end (`via`). Damaged files raise IngestError."""
     language = get_language(lang)
     path = Path(path).expanduser()
     if not path.is_file():
@@ -61,6 +68,15 @@ def ingest_file(
         return report.model_copy(update={"message": _refusal(check, raw, language, len(lines), force)})
     articles = _records(raw, article_map, path.name)
     stored = save_official(settings, lang, articles)
+    record(
+        settings,
+        "ingest official text",
+        lang=lang,
+        file=path.name,
+        sha256=file_sha256(path),
+        validated=check.ok,
+        via=via,
+    )
     done = "Stored" if check.ok else "Stored anyway (--force), with the problems above"
     return report.model_copy(
         update={

@@ -33,6 +33,7 @@ from assistant.ui.reader import (
     chip_article,
     ingest_languages,
     ingest_upload,
+    may_change_knowledge,
     neighbours,
     parse_article,
     search,
@@ -397,11 +398,19 @@ def _step_button(direction: str, target: int | None) -> dict[str, Any]:
 
 
 def _official_upload(settings: Settings) -> None:
-    """Load the user's copy of the official text (the same path as `uncc ingest`)."""
+    """Load the user's copy of the official text (the same path as `uncc ingest`), where the app may."""
     with gr.Accordion("Official text", open=False, elem_id="official"):
+        if not may_change_knowledge(settings):
+            gr.Markdown(
+                "To quote the official wording beside our restatement, load your copy of the convention "
+                "(A/RES/79/243, annex) on the server with `uncc ingest FILE`, then restart the app. Loading it "
+                "from this page is switched off: it would change what every user is shown."
+            )
+            return
         gr.Markdown(
             "Load your copy of the convention (A/RES/79/243, annex: PDF, DOCX, HTML or text) to show and "
-            "quote the official wording beside our restatement. The file is read on this machine only."
+            "quote the official wording beside our restatement. The file is read on this machine only; the "
+            "change is recorded in the audit log."
         )
         upload = gr.File(
             label="Convention file", file_types=[".pdf", ".docx", ".html", ".htm", ".txt"], type="filepath"
@@ -409,15 +418,14 @@ def _official_upload(settings: Settings) -> None:
         with gr.Row():
             lang = gr.Dropdown(ingest_languages(), value="en", label="Language")
             replace = gr.Checkbox(label="Replace the official text already stored in this language")
-            force = gr.Checkbox(label="Store even if the check finds problems")
         run = gr.Button("Check and store")
         report = gr.Textbox(label="Report", lines=8, interactive=False)
 
     @guarded(warning)
-    def on_ingest(path: str | None, code: str, again: bool, anyway: bool) -> str:
-        return ingest_upload(settings, path, code, again, anyway)
+    def on_ingest(path: str | None, code: str, again: bool) -> str:
+        return ingest_upload(settings, path, code, again)
 
-    run.click(on_ingest, inputs=[upload, lang, replace, force], outputs=report, api_visibility=PRIVATE)
+    run.click(on_ingest, inputs=[upload, lang, replace], outputs=report, api_visibility=PRIVATE)
 
 
 # -- API ---------------------------------------------------------------------------------------------------

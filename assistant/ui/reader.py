@@ -276,14 +276,27 @@ def ingest_languages() -> list[tuple[str, str]]:
     return [(lang.name, code) for code, lang in LANGUAGES.items()]
 
 
-def ingest_upload(settings: Settings, path: str | None, lang: str, replace: bool, force: bool) -> str:
-    """Read an uploaded copy of the convention and store it as the official text; the report as plain text."""
+def may_change_knowledge(settings: Settings) -> bool:
+    """Whether the web app may load an official text: it changes what every user is shown, so only an app
+    started with the admin setting and a login (UNCC_ADMIN and UNCC_AUTH) may."""
+    return settings.admin and bool(settings.auth)
+
+
+def ingest_upload(settings: Settings, path: str | None, lang: str, replace: bool) -> str:
+    """Read an uploaded copy of the convention and store it as the official text; the report as plain text.
+
+    Never forced from the web: a text that fails the check is only stored through `uncc ingest --force`."""
+    if not may_change_knowledge(settings):
+        raise InvalidInput(
+            "Loading the official text from the web app is switched off: it changes what every user is shown. "
+            "Use `uncc ingest FILE` on the server, or start the app with UNCC_ADMIN=1 and UNCC_AUTH set."
+        )
     if not path:
         raise InvalidInput("Choose the file first: the convention (A/RES/79/243) as PDF, DOCX, HTML or text.")
     from assistant.ingest.api import ingest_file
     from assistant.ingest.report import render_report
 
-    report = ingest_file(path, settings, lang, replace, force)
+    report = ingest_file(path, settings, lang, replace, force=False, via="web")
     text = render_report(report)
     if report.stored_path:
         # The running app keeps the index it opened; the next start rebuilds it with the official text.
