@@ -716,3 +716,11 @@ def test_a_citation_chip_opens_its_article_in_the_reader(full_runtime, answerer,
     assert tabs.selected == "convention" and _opened(tuple(outputs))["shown"] == 42
     skipped, *outputs = handlers["on_cited"](state, None, _page())
     assert skipped == gr.skip() and _opened(tuple(outputs))["status"].startswith("⚠️ Click a citation chip first")
+
+
+def test_the_app_warns_when_reachable_without_a_login():
+    from assistant.ui.app import exposure_warning
+
+    assert exposure_warning(Settings(host="127.0.0.1")) is None
+    assert exposure_warning(Settings(host="0.0.0.0", auth="a:b")) is None
+    assert "UNCC_AUTH" in exposure_warning(Settings(host="0.0.0.0"))

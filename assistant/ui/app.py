@@ -89,6 +89,20 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
     return user, password
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A warning when the app is reachable from other machines without a login, else None."""
+    if settings.host in LOOPBACK or settings.auth:
+        return None
+    return (
+        f"the app listens on {settings.host}, reachable from other machines, without a login: anyone who reaches "
+        "the port can read it and use its drafting desk. Set UNCC_AUTH=user:password (see README, Serving to "
+        "an office)."
+    )
+
+
 def launch_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` suited to confidential work on one machine."""
     return {
