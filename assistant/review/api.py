@@ -27,6 +27,7 @@ from assistant.review.matcher import (
     ElementMatch,
     FormScores,
     cited_articles,
+    common_elements,
     decide,
     embed_document,
     load_checks,
@@ -158,7 +159,8 @@ class Reviewer:
     ) -> list[tuple[str, float]]:
         """Types from the most to the least likely, with their scores."""
         settings = settings or self.settings.review
-        ranked = [(t, type_score(s, settings, cited)) for t, s in scores.items()]
+        common = common_elements([s.form for s in scores.values()])
+        ranked = [(t, type_score(s, settings, cited, common)) for t, s in scores.items()]
         return sorted(ranked, key=lambda pair: -pair[1])
 
     def confidence(self, ranked: list[tuple[str, float]]) -> float:

@@ -67,7 +67,7 @@ def _short(text: str) -> str:
 
 def render_text(review: Review, with_reply_hint: bool = True) -> str:
     """The review for a terminal: type, checklist with passages, points to weigh."""
-    how = "as asked (--type)" if review.type_given else f"detected, confidence {review.type_confidence:.2f}"
+    how = "type given with --type" if review.type_given else f"detected, confidence {review.type_confidence:.2f}"
     lines = [
         f"{review.source}: {review.title} ({how})",
         f"Elements: {review.count('present')} present, {review.count('unclear')} unclear, "

@@ -126,13 +126,25 @@ def score_form(dv: DocVectors, fv: FormVectors) -> FormScores:
     return FormScores(fv, text, head, title)
 
 
-def coverage(scores: FormScores) -> float:
-    """How well the request supplies the form's required elements, on average (raw best similarity)."""
+def coverage(scores: FormScores, common: frozenset[str] = frozenset()) -> float:
+    """How well the request supplies the form's required elements that are its own, on average (raw best
+    similarity). Elements most forms share (`common`: the authorities, the facts, the contact) say nothing
+    about the type, and a form made mostly of them would otherwise win for any request."""
     if not len(scores.text):
         return 0.0
     best = np.maximum(scores.text.max(axis=0), scores.head.max(axis=0))
-    required = [i for i, e in enumerate(scores.form.elements) if e.field.required]
+    own = [i for i, e in enumerate(scores.form.elements) if e.field.required and e.name not in common]
+    required = own or [i for i, e in enumerate(scores.form.elements) if e.field.required]
     return float(best[required].mean()) if required else float(best.mean())
+
+
+def common_elements(forms: list[FormVectors]) -> frozenset[str]:
+    """Element names found in at least half of the forms."""
+    counts: dict[str, int] = {}
+    for fv in forms:
+        for e in fv.elements:
+            counts[e.name] = counts.get(e.name, 0) + 1
+    return frozenset(name for name, n in counts.items() if 2 * n >= len(forms))
 
 
 CITED = re.compile(r"\barticles?\s+(\d{1,3}(?:\s*\(\d+\))?(?:\s*(?:,|and|or|to)\s*\d{1,3}(?:\s*\(\d+\))?)*)", re.I)
@@ -149,11 +161,17 @@ def cited_articles(doc: Document) -> frozenset[int]:
     return frozenset(found)
 
 
-def type_score(scores: FormScores, settings: ReviewSettings, cited: frozenset[int] = frozenset()) -> float:
-    """Title match and element coverage, weighted, plus a bonus when the request cites the type's article."""
+def type_score(
+    scores: FormScores,
+    settings: ReviewSettings,
+    cited: frozenset[int] = frozenset(),
+    common: frozenset[str] = frozenset(),
+) -> float:
+    """Title match and coverage of the form's own elements, weighted, plus a bonus when the request cites the
+    type's article."""
     w = settings.type_title_weight
     bonus = settings.type_article_bonus if cited & scores.form.basis_articles else 0.0
-    return w * scores.title + (1 - w) * coverage(scores) + bonus
+    return w * scores.title + (1 - w) * coverage(scores, common) + bonus
 
 
 def decide(

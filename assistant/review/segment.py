@@ -218,6 +218,9 @@ def segment(lines: list[Line]) -> Document:
             label = block.heading or "" if block.kind == "label" else ""
             if label:
                 headings.append(label)
+                # "Label: value" opens a section of its own: the paragraphs after it continue the value, and
+                # no longer belong to the heading above it.
+                section = label
             cursor = block.body_at
             for sentence in split_sentences(block.text[block.body_at :]):
                 at = block.text.find(sentence[:40], cursor)
