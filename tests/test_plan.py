@@ -205,12 +205,22 @@ def test_an_empty_case_says_what_is_missing(planner: Planner):
         ("data:\n  - {what: x, kind: emails, state: V}\n", "data[0].kind"),
         ("data:\n  - {what: x, kind: traffic, state: V, preserved_on: last week}\n", "data[0].preserved_on"),
         ("data:\n  - {what: x, kind: traffic, state: V, at_risk: maybe}\n", "data[0].at_risk"),
-        ("persons:\n  - {role: boss}\n", "persons[0].role"),
+        ("persons:\n  - {name: X}\n", "persons[0].role"),
+        ("persons:\n  - {role: suspect, wanted_for: questioning}\n", "persons[0].wanted_for"),
     ],
 )
 def test_bad_fields_are_errors_with_their_path(body: str, path: str):
     with pytest.raises(DraftError, match=path.replace("[", r"\[").replace("]", r"\]")):
         parse_casefile(case_text(body))
+
+
+def test_other_roles_are_kept_with_a_warning_and_wanted_for_is_read_loosely():
+    text = case_text(
+        "persons:\n  - {role: Accomplice, state: V}\n  - {role: sentenced, state: V, wanted_for: to serve a sentence}\n"
+    )
+    casefile, warnings = parse_casefile(text)
+    assert any("persons[0].role 'accomplice'" in w for w in warnings)
+    assert casefile.persons[1].wanted_for == "enforcement of a sentence"
 
 
 def test_unknown_fields_are_kept_and_warned_about():

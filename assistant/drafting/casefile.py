@@ -9,6 +9,7 @@ docs/case-file.md documents every field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -99,12 +100,28 @@ class Asset(_Part):
     confiscation_order: bool = Field(False, description="A confiscation order of the requesting State exists.")
 
 
+ROLES = ("suspect", "accused", "sentenced", "witness", "victim")
+
+
+def _wanted_for(value: Any) -> Any:
+    # "enforcement", "to serve a sentence", "sentence": all mean the same to a planner; say it one way.
+    if isinstance(value, str) and re.search(r"sentence|enforce", value, re.I):
+        return "enforcement of a sentence"
+    if isinstance(value, str) and re.search(r"prosecut|trial", value, re.I):
+        return "prosecution"
+    return value
+
+
 class Person(_Part):
-    role: Literal["suspect", "accused", "sentenced", "witness", "victim"]
+    role: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60)] = Field(
+        description="suspect, accused, sentenced, witness or victim; another role is kept but plans no step."
+    )
     name: Text | None = None
     state: Name | None = Field(None, description="Where the person is.")
     national_of: Name | None = None
-    wanted_for: Literal["prosecution", "enforcement of a sentence"] | None = None
+    wanted_for: Annotated[Literal["prosecution", "enforcement of a sentence"] | None, BeforeValidator(_wanted_for)] = (
+        None
+    )
 
 
 class OtherInvestigation(_Part):
@@ -207,6 +224,11 @@ def load_casefile(doc: CaseDoc) -> tuple[CaseFile, list[str]]:
     if bad:
         raise DraftError(f"{doc.source}: case.offence_articles: {bad} are not offence articles (7 to 17).")
     warnings = [f"unknown field '{p}' kept but not used (see docs/case-file.md)" for p in unknown_fields(casefile)]
+    warnings += [
+        f"persons[{i}].role '{p.role}' is not one of {', '.join(ROLES)}: no step is planned for this person"
+        for i, p in enumerate(casefile.persons)
+        if p.role not in ROLES
+    ]
     return casefile, warnings
 
 
