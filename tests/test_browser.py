@@ -16,12 +16,15 @@ from browser_support import (
     LOCAL_ADDRESSES,
     PRESERVATION_Q,
     PRESERVATION_TITLE,
+    WAIT_MS,
     ask,
     bot_messages,
     free_port,
     needs_chromium,
     no_traceback,
 )
+
+from assistant.settings import PROJECT_ROOT
 
 # -- browser -----------------------------------------------------------------------------------------------
 
@@ -147,6 +150,28 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
     expect(page.locator("#draft-status")).to_contain_text("Draft with 1 gap")
     expect(page.locator("#draft-status")).not_to_contain_text("Files ready")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_review_tab_checks_an_incoming_request(page, app_url):
+    """Upload a request, see its type, the checklist with statuses, a passage highlighted, and the reply."""
+    from playwright.sync_api import expect
+
+    request = PROJECT_ROOT / "evals" / "review" / "dev" / "preservation-01-form.txt"
+    page.goto(app_url)
+    page.get_by_role("tab", name="Review").click()
+    page.locator("#review-file input[type=file]").set_input_files(str(request))
+    page.locator("#review-run").click()
+    # The first review loads the matcher's vectors of every form element: allow for a loaded machine.
+    expect(page.locator('#review-checklist tr[data-element="necessity"]')).to_have_attribute(
+        "data-status", "unclear", timeout=3 * WAIT_MS
+    )
+    expect(page.locator("#review-summary")).to_contain_text("Request for the expedited preservation")
+    page.locator('#review-checklist tr[data-element="custodian"] a').click()
+    expect(page.locator("#review-text mark").first).to_be_visible()
+    expect(page.locator("#review-reply")).to_contain_text(re.compile(r"reply_preservation\s*\.docx"))
     no_traceback(page)
 
 
@@ -346,3 +371,136 @@ def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path
     finally:
         demo.close()
     assert outside == [], f"outbound connection attempted: {outside}"
+
+
+# -- nothing lost: autosave in the browser, the case file saved and opened ------------------------------------------
+
+DRAFT_KEY = "uncc-draft-autosave"
+
+
+def _draft_form(page, title: str = PRESERVATION_TITLE):
+    page.get_by_role("tab", name="Draft").click()
+    page.locator("#draft-type input").click()
+    page.get_by_role("option", name=title).click()
+    return page.locator("#form-preservation")
+
+
+def _stored(page, key: str, text: str) -> None:
+    """Wait until the browser's local storage under `key` holds `text` (the autosave has been written)."""
+    page.wait_for_function(f"() => (localStorage.getItem({key!r}) || '').includes({text!r})")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_draft_autosave_is_offered_back_after_a_reload_restored_or_discarded(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    form = _draft_form(page)
+    authority = form.locator("#preservation-requesting_authority textarea")
+    offences = form.locator("#preservation-offences textarea")
+    authority.fill("National Cybercrime Police, Aurelia")
+    offences.fill("Illegal access (s. 301)\nFraud (s. 305)")
+    expect(page.locator("#checklist")).to_contain_text("2 of 10 required elements present")
+    _stored(page, DRAFT_KEY, "Fraud (s. 305)")
+
+    page.reload()  # the page opens on Ask; the offer waits in the Draft tab, every form empty until restored
+    page.get_by_role("tab", name="Draft").click()
+    notice = page.locator("#draft-restore")
+    expect(notice).to_contain_text("Unsaved draft found in this browser")
+    expect(notice).to_contain_text(f"{PRESERVATION_TITLE} (2 fields)")
+    expect(form).to_be_hidden()
+    page.get_by_role("button", name="Restore unsaved draft").click()
+    expect(notice).to_be_hidden()
+    expect(page.locator("#draft-restore-note")).to_contain_text("Unsaved draft restored")
+    expect(authority).to_have_value("National Cybercrime Police, Aurelia")  # the form it was typed in, shown
+    expect(offences).to_have_value("Illegal access (s. 301)\nFraud (s. 305)")
+    expect(page.locator("#checklist")).to_contain_text("2 of 10 required elements present")
+
+    page.reload()  # restoring kept the autosave; "Discard it" forgets it
+    page.get_by_role("tab", name="Draft").click()
+    page.get_by_role("button", name="Discard it").click()
+    expect(notice).to_be_hidden()
+    expect(page.locator("#draft-restore-note")).to_contain_text("Unsaved draft discarded")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem({DRAFT_KEY!r})).forms.mla === undefined")
+    assert page.evaluate(f"JSON.parse(localStorage.getItem({DRAFT_KEY!r})).forms") == {}
+
+    # An autosave of another shape (an older version's) is discarded with a notice; the forms stay usable.
+    page.evaluate(f"localStorage.setItem({DRAFT_KEY!r}, JSON.stringify({{type: 'preservation', values: [1, 2]}}))")
+    page.reload()
+    page.get_by_role("tab", name="Draft").click()
+    expect(page.locator("#draft-restore-note")).to_contain_text("could not be read, so it was discarded")
+    expect(notice).to_be_hidden()
+    form = _draft_form(page)
+    authority.fill("Police")
+    expect(page.locator("#checklist")).to_contain_text("1 of 10 required elements present")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
+    """Save the form as YAML (the CLI reads it), open a bad file (message, form untouched), open the saved one
+    over typed content (asks first)."""
+    from playwright.sync_api import expect
+
+    from assistant import drafting
+    from assistant.drafting.case import read_case_file
+
+    page.goto(app_url)
+    form = _draft_form(page)
+    form.get_by_role("button", name="Start from example").click()
+    expect(page.locator("#checklist")).to_contain_text("preservation: complete")
+    form.get_by_role("button", name="Save case file (.yaml)").click()
+    expect(page.locator("#draft-status")).to_contain_text("Case file ready")
+    link = page.locator('#downloads a[download="case_preservation_NCP-2026-0311.yaml"]')
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "case.yaml"
+    info.value.save_as(saved)
+    assert read_case_file(saved).data == drafting.example_case("preservation")  # what `uncc draft --case` reads
+
+    authority = form.locator("#preservation-requesting_authority textarea")
+    note = page.locator("#case-note-preservation")
+    opener = form.locator("input[type=file]")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("requesting_authority: Police\nrequestin_state: Valdoria\n", encoding="utf-8")
+    opener.set_input_files(str(bad))
+    expect(note).to_contain_text("unknown field 'requestin_state'")
+    expect(authority).to_have_value(re.compile(r"^National Cybercrime Police"))  # untouched
+    bad.write_text("requesting_authority: [Police\n", encoding="utf-8")
+    opener.set_input_files(str(bad))
+    expect(note).to_contain_text("not valid YAML")
+
+    authority.fill("My own authority")
+    opener.set_input_files(str(saved))
+    confirm = page.locator("#confirm-preservation")
+    expect(confirm).to_contain_text("Replace what you typed with the case file case.yaml?")
+    expect(authority).to_have_value("My own authority")
+    confirm.get_by_role("button", name="Replace with the case file").click()
+    expect(authority).to_have_value(re.compile(r"^National Cybercrime Police"))
+    expect(note).to_contain_text("Opened case.yaml")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_case_editor_text_survives_a_reload(page, app_url):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.get_by_role("tab", name="Case").click()
+    page.get_by_role("button", name="Load the example").click()
+    editor = page.locator("#case-editor .cm-content")
+    expect(editor).to_contain_text("requesting_state: Republic of Aurelia")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n# my own note")
+    _stored(page, "uncc-case-autosave", "# my own note")
+
+    page.reload()
+    page.get_by_role("tab", name="Case").click()
+    expect(editor).to_contain_text("# my own note")
+    expect(editor).to_contain_text("requesting_state: Republic of Aurelia")
+    expect(page.locator("#case-status")).to_contain_text("Restored the case file you were editing")
+    no_traceback(page)
