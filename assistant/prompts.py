@@ -61,22 +61,29 @@ MESSAGES = {
 }
 
 
-@cache
-def messages(folder: Path = PROMPTS) -> dict[str, str]:
-    """Every fixed sentence, checked: each key present, each with exactly its placeholders."""
-    path = folder / "messages.yaml"
+def checked_wording(path: Path, expected: dict[str, set[str]]) -> dict[str, str]:
+    """A YAML file of fixed sentences by key, checked: each expected key present, each with exactly its
+    {placeholders}; whitespace folded. Every wording file of the project is read through here."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
-    missing = sorted(set(MESSAGES) - set(data or {}))
+    if not isinstance(data, dict):
+        raise AssistantError(f"{path} must map each sentence's name to its text; restore it from git.")
+    missing = sorted(set(expected) - set(data))
     if missing:
-        raise AssistantError(f"{path} lacks the messages {missing}.")
-    for key, wanted in MESSAGES.items():
-        found = set(PLACEHOLDER.findall(data[key]))
+        raise AssistantError(f"{path} lacks the entries {missing}.")
+    for key, wanted in expected.items():
+        found = set(PLACEHOLDER.findall(str(data[key])))
         if found != wanted:
             raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
-    return {key: " ".join(str(data[key]).split()) for key in MESSAGES}
+    return {key: " ".join(str(data[key]).split()) for key in expected}
+
+
+@cache
+def messages(folder: Path = PROMPTS) -> dict[str, str]:
+    """Every fixed sentence of an answer, checked: each key present, each with exactly its placeholders."""
+    return checked_wording(folder / "messages.yaml", MESSAGES)
 
 
 def message(key: str, **values: object) -> str:

@@ -55,7 +55,7 @@ class CaseDoc:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def _to_date(value: Any) -> Any:
+def to_date(value: Any) -> Any:
     # YAML turns an unquoted 2026-03-01 into a date; accept a quoted ISO string too, but not a number
     # (pydantic would read 1700000000 as a Unix timestamp).
     if isinstance(value, dt.datetime):
@@ -79,7 +79,7 @@ def _annotation(spec: FieldSpec) -> Any:
     if spec.type in ("text", "long_text"):
         return Text
     if spec.type == "date":
-        return Annotated[dt.date, BeforeValidator(_to_date)]
+        return Annotated[dt.date, BeforeValidator(to_date)]
     if spec.type == "list":
         return Annotated[list[Text], BeforeValidator(_to_list), Field(max_length=MAX_LIST_ITEMS)]
     if spec.type == "choice":

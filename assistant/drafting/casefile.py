@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from assistant.drafting.case import MAX_LIST_ITEMS, CaseDoc, Text, parse_case, read_case_file
+from assistant.drafting.case import MAX_LIST_ITEMS, CaseDoc, Text, parse_case, read_case_file, to_date
 from assistant.errors import DraftError
 
 MAX_CASEFILE_BYTES = 2_000_000  # a case file names facts and documents; it does not carry them
@@ -25,21 +25,7 @@ OFFENCE_ARTICLES = range(7, 18)  # the convention's offences: arts. 7 to 17
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
-def _date(value: Any) -> Any:
-    # Unquoted YAML dates arrive as dates; a quoted ISO string is accepted too, a number is not.
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError("must be a date written YYYY-MM-DD")
-
-
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[dt.date, BeforeValidator(to_date)]
 
 
 def _listed(value: Any) -> Any:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from assistant.errors import KnowledgeError
-from assistant.prompts import PLACEHOLDER
+from assistant.prompts import checked_wording
 
 EXPECTED = {
     "basis_action": {"states"},
@@ -45,15 +42,4 @@ EXPECTED = {
 @cache
 def plan_wording(prompts_dir: Path) -> dict[str, str]:
     """Every fixed sentence of a plan, by key."""
-    path = prompts_dir / "plan.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path} is missing or not valid YAML ({exc.__class__.__name__}); restore it.") from None
-    for key, wanted in EXPECTED.items():
-        if key not in data:
-            raise KnowledgeError(f"{path} lacks the sentence '{key}'.")
-        found = set(PLACEHOLDER.findall(str(data[key])))
-        if found != wanted:
-            raise KnowledgeError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
-    return {key: " ".join(str(data[key]).split()) for key in EXPECTED}
+    return checked_wording(prompts_dir / "plan.yaml", EXPECTED)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from assistant.errors import KnowledgeError
-from assistant.prompts import PLACEHOLDER
+from assistant.prompts import checked_wording
 
 # The placeholders each message must have, exactly.
 MESSAGES: dict[str, set[str]] = {
@@ -39,20 +36,8 @@ MESSAGES: dict[str, set[str]] = {
 
 @cache
 def messages(prompts_dir: Path) -> dict[str, str]:
-    """Every message, whitespace folded; a missing key or a wrong placeholder is a KnowledgeError."""
-    path = prompts_dir / "review" / "messages.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
-    missing = sorted(set(MESSAGES) - set(data))
-    if missing:
-        raise KnowledgeError(f"{path} lacks the messages {missing}.")
-    for key, wanted in MESSAGES.items():
-        found = set(PLACEHOLDER.findall(str(data[key])))
-        if found != wanted:
-            raise KnowledgeError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
-    return {key: " ".join(str(data[key]).split()) for key in MESSAGES}
+    """Every message, whitespace folded; a missing key or a wrong placeholder is an error naming the file."""
+    return checked_wording(prompts_dir / "review" / "messages.yaml", MESSAGES)
 
 
 def say(prompts_dir: Path, key: str, **values: object) -> str:
