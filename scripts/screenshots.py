@@ -1,7 +1,10 @@
-"""Take the README's screenshots of the three tabs: `.venv/bin/python scripts/screenshots.py [OUT_DIR]`.
+"""Take the README's screenshots from the real app: `.venv/bin/python scripts/screenshots.py [OUT_DIR]`.
 
 Starts the app on a free local port (building the index first if needed), drives Debian's Chromium at
-/usr/bin/chromium with Playwright, and writes ask.png, draft.png and convention.png (default: docs/screenshots).
+/usr/bin/chromium with Playwright (the arguments the browser tests use, scripts/chromium.py), and writes the Ask,
+Case, Draft and Convention tabs in light and dark mode (`?__theme=dark`): ask-light.png, ask-dark.png,
+case-light.png, ... (default OUT_DIR: docs/screenshots). Each mode gets a fresh browser session, so nothing
+autosaved by one shows in the other. Everything stays on this machine.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from scripts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (needs the pa
 
 VIEWPORT = {"width": 1440, "height": 1000}
 WAIT_MS = 30_000
+MODES = ("light", "dark")
+TABS = ("ask", "case", "draft", "convention")
 QUESTION = "What must a request for expedited preservation of stored data contain?"
 PRESERVATION = "Request for the expedited preservation of stored electronic data"
+PLAN_DATE = "2026-12-07"  # the example case's deadlines are shown as of this day, so the picture does not age
 
 
 def _free_port() -> int:
@@ -33,7 +39,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _ask(page, out: Path) -> None:
+def _address(url: str, mode: str, query: str = "") -> str:
+    """The page's address in `mode`: dark mode is Gradio's `__theme=dark` parameter."""
+    params = [p for p in (query, "__theme=dark" if mode == "dark" else "") if p]
+    return url + ("?" + "&".join(params) if params else "")
+
+
+def _open_tab(page, name: str) -> None:
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+
+def _ask(page) -> None:
     from playwright.sync_api import expect
 
     page.locator("#question textarea").fill(QUESTION)
@@ -41,13 +61,23 @@ def _ask(page, out: Path) -> None:
     expect(page.locator("#chips")).to_contain_text("Art. 42")
     page.locator("#chips label").first.click()
     expect(page.locator("#passages .uncc-passage.selected")).to_have_count(1)
-    page.screenshot(path=str(out / "ask.png"))
 
 
-def _draft(page, out: Path) -> None:
+def _case(page) -> None:
     from playwright.sync_api import expect
 
-    page.get_by_role("tab", name="Draft").click()
+    _open_tab(page, "Case")
+    page.get_by_role("button", name="Load the example").click()
+    expect(page.locator("#case-editor .cm-content")).to_contain_text("requesting_state:")
+    page.locator("#case-date input, #case-date textarea").first.fill(PLAN_DATE)
+    page.locator("#case-plan").click()
+    expect(page.locator("#case-plan-view")).to_contain_text(f"Plan of {PLAN_DATE}")
+
+
+def _draft(page) -> None:
+    from playwright.sync_api import expect
+
+    _open_tab(page, "Draft")
     page.locator("#draft-type input").click()
     page.get_by_role("option", name=PRESERVATION).click()
     form = page.locator("#form-preservation")
@@ -56,20 +86,55 @@ def _draft(page, out: Path) -> None:
     )
     form.locator("#preservation-offences textarea").fill("Illegal access (Penal Code of Aurelia, s. 301)")
     expect(page.locator("#checklist")).to_contain_text("2 of 10 required elements present")
-    page.screenshot(path=str(out / "draft.png"))
 
 
-def _convention(page, url: str, out: Path) -> None:
+def _convention(page, url: str, mode: str) -> None:
     from playwright.sync_api import expect
 
-    page.goto(url + "?article=42")
+    page.goto(_address(url, mode, "article=42"))
     expect(page.locator("#article-view")).to_contain_text("Article 42.")
-    page.screenshot(path=str(out / "convention.png"))
+
+
+def _shoot(browser, url: str, mode: str, out: Path) -> list[Path]:
+    """The four tabs in one mode, in a fresh browser session."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    written = []
+
+    def shot(tab: str) -> None:
+        page.evaluate("window.scrollTo(0, 0)")  # a click may have scrolled the page: show its top, the tabs
+        page.wait_for_timeout(300)  # the last update is drawn
+        path = out / f"{tab}-{mode}.png"
+        page.screenshot(path=str(path))
+        written.append(path)
+
+    try:
+        page.goto(_address(url, mode))
+        expect(page.locator("#banner")).to_be_visible()
+        if page.evaluate("document.body.classList.contains('dark')") != (mode == "dark"):
+            raise RuntimeError(f"the page did not open in {mode} mode")
+        _ask(page)
+        shot("ask")
+        _case(page)
+        shot("case")
+        _draft(page)
+        shot("draft")
+        _convention(page, url, mode)
+        shot("convention")
+    finally:
+        context.close()
+    return written
 
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    if not CHROMIUM.exists():
+        print(f"Chromium is not installed at {CHROMIUM} (`make browser` installs it as root).", file=sys.stderr)
+        return 2
     temp = tempfile.mkdtemp(prefix="uncc-shots-")
     os.environ["GRADIO_TEMP_DIR"] = temp
     from playwright.sync_api import expect, sync_playwright
@@ -80,22 +145,22 @@ def main() -> int:
 
     settings = get_settings().model_copy(update={"port": _free_port(), "host": "127.0.0.1", "auth": ""})
     demo = build_app(load_runtime(settings))
-    demo.queue().launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
+    demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
     url = f"http://127.0.0.1:{settings.port}/"
     expect.set_options(timeout=WAIT_MS)
+    written: list[Path] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.goto(url)
-            _ask(page, out)
-            _draft(page, out)
-            _convention(page, url, out)
-            browser.close()
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                for mode in MODES:
+                    written += _shoot(browser, url, mode, out)
+            finally:
+                browser.close()
     finally:
         demo.close()
         shutil.rmtree(temp, ignore_errors=True)
-    print(f"Wrote ask.png, draft.png and convention.png to {out}")
+    print(f"Wrote {', '.join(p.name for p in written)} to {out}")
     return 0
 
 

@@ -6,6 +6,8 @@ records every request the page makes; a request to anything but this machine fai
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import socket
 import zipfile
@@ -93,6 +95,153 @@ def test_bad_input_shows_a_message_in_place(page, app_url):
         page.locator("#send").click()
     expect(bot_messages(page).nth(2)).to_contain_text("Art. 41")
     expect(bot_messages(page)).to_have_count(3)
+    no_traceback(page)
+
+
+FOLLOW_UP = "How long does it last?"
+HTML_Q = "Is posting <img src=x> with **this** an offence?"
+CLEAR = '#chat button[aria-label="Clear"]'  # the chat's own Clear button (a bin)
+
+
+def _kept(page, turns: int | None = None) -> dict | None:
+    """The conversation this browser keeps (its local storage), or None; with `turns`, once it holds that many
+    (the page saves an answer just after showing it)."""
+    from assistant.ui.conversation import HISTORY_KEY
+
+    if turns is not None:
+        page.wait_for_function(
+            "([key, n]) => (JSON.parse(localStorage.getItem(key) || '{\"turns\": []}').turns || []).length === n",
+            arg=[HISTORY_KEY, turns],
+        )
+    raw = page.evaluate("(key) => localStorage.getItem(key)", HISTORY_KEY)
+    return None if raw is None else json.loads(raw)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_conversation_is_kept_in_the_browser_and_each_question_sends_one_turn(page, app_url):
+    """Asked, reloaded, restored; a question sends the previous turn only; what the user typed stays text;
+    Clear removes it for good."""
+    from playwright.sync_api import expect
+
+    sent: list[list] = []  # what each question sent the server
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data or "{}").get("data")) if "/queue/join" in r.url else None,
+    )
+    page.goto(app_url)
+    ask(page, PRESERVATION_Q)
+    expect(bot_messages(page).first).to_contain_text("Art. 42")
+    ask(page, FOLLOW_UP)
+    expect(bot_messages(page).nth(1)).to_contain_text("60 days")
+    ask(page, HTML_Q)
+    expect(bot_messages(page)).to_have_count(3)
+    user = page.locator('#chat [data-testid="user"]').nth(2)
+    expect(user).to_contain_text("<img src=x> with **this**")  # shown as typed: no image, no bold
+    assert page.locator("#chat img").count() == 0 and user.locator("strong").count() == 0
+
+    asked = {
+        data[0]: data[1] for data in sent if data and len(data) == 2 and data[0] in (PRESERVATION_Q, FOLLOW_UP, HTML_Q)
+    }
+    assert asked[PRESERVATION_Q] is None
+    assert asked[FOLLOW_UP]["question"] == PRESERVATION_Q and asked[FOLLOW_UP]["focus_articles"][0] == 42
+    assert asked[HTML_Q]["question"] == FOLLOW_UP and PRESERVATION_Q not in json.dumps(asked[HTML_Q])
+    assert len(_kept(page, turns=3)["turns"]) == 3
+    panel = page.locator("#passages").inner_text()
+
+    page.reload()
+    expect(bot_messages(page)).to_have_count(3)
+    expect(bot_messages(page).nth(1)).to_contain_text("60 days")
+    expect(page.locator("#ask-status")).to_contain_text("Conversation restored from this browser (3 question(s))")
+    assert page.locator("#chat img").count() == 0
+    expect(page.locator("#passages")).to_have_text(panel)  # the latest answer's passages (or why none), back too
+
+    page.locator(CLEAR).click()
+    expect(bot_messages(page)).to_have_count(0)
+    expect(page.locator("#ask-status")).to_contain_text("Conversation cleared from this browser")
+    expect(page.locator("#passages")).to_contain_text("appear here")
+    assert _kept(page) is None
+    page.reload()
+    expect(page.locator("#banner")).to_be_visible()
+    page.wait_for_timeout(500)  # the page's restore has run
+    expect(bot_messages(page)).to_have_count(0)
+    expect(page.locator("#ask-status")).not_to_contain_text("restored")
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_conversation_saved_by_another_version_is_discarded_with_a_notice(page, app_url):
+    from playwright.sync_api import expect
+
+    from assistant.ui.conversation import HISTORY_KEY, HISTORY_VERSION
+
+    old = [
+        json.dumps([{"role": "user", "content": "kept by an old version"}]),  # a list of chat messages
+        json.dumps({"version": HISTORY_VERSION, "turns": [{"question": "q", "answer": 42}]}),  # a damaged turn
+        "{not json",
+    ]
+    page.goto(app_url)
+    for saved in old:
+        page.evaluate("([key, value]) => localStorage.setItem(key, value)", [HISTORY_KEY, saved])
+        page.reload()
+        expect(page.locator("#ask-status")).to_contain_text("could not be read, so it was discarded")
+        expect(bot_messages(page)).to_have_count(0)
+        assert _kept(page) is None
+    ask(page, PRESERVATION_Q)  # the tab works, and keeps the new conversation
+    expect(bot_messages(page).first).to_contain_text("Art. 42")
+    expect(page.locator("#ask-status")).to_contain_text("Backend: extractive")
+    kept = _kept(page, turns=1)
+    assert kept["version"] == HISTORY_VERSION and [t["question"] for t in kept["turns"]] == [PRESERVATION_Q]
+
+    # A browser that refuses to store more (full, or storage turned off): said, and the page still holds it.
+    page.add_init_script("Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); }")
+    page.reload()
+    expect(bot_messages(page)).to_have_count(1)
+    ask(page, FOLLOW_UP)
+    expect(page.locator("#ask-status")).to_contain_text("This browser refused to keep the conversation")
+    expect(bot_messages(page)).to_have_count(2)
+    page.locator("#export").click()
+    expect(page.locator("#export-files a")).to_have_count(2)  # both turns can still be exported
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_export_the_conversation_and_draft_this_request(page, app_url, tmp_path):
+    from docx import Document
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    ask(page, PRESERVATION_Q)
+    expect(bot_messages(page).first).to_contain_text("Art. 42")
+    passage = page.locator("#passages .uncc-passage p").first.inner_text().split(":", 1)[1].strip()
+    _kept(page, turns=1)
+
+    page.locator("#export").click()
+    expect(page.locator("#ask-status")).to_contain_text("Files ready")
+    stem = f"{dt.date.today().isoformat()}_uncc-conversation"
+    files = {}
+    for suffix in (".md", ".docx"):
+        with page.expect_download() as info:
+            page.locator(f'#export-files a[download="{stem}{suffix}"]').click()
+        files[suffix] = tmp_path / f"export{suffix}"
+        info.value.save_as(files[suffix])
+    markdown = files[".md"].read_text(encoding="utf-8")
+    docx_text = "\n".join(p.text for p in Document(str(files[".docx"])).paragraphs)
+    for text in (markdown, docx_text):
+        assert PRESERVATION_Q in text and "[Art. 42]" in text and passage in text
+
+    ask(page, FOLLOW_UP)  # the files no longer hold the whole conversation: they go
+    expect(page.locator("#export-files")).to_be_hidden()
+
+    draft = page.locator("#draft-this")
+    expect(draft).to_contain_text("Draft this request: " + PRESERVATION_TITLE)
+    draft.click()
+    expect(page.get_by_role("tab", name="Draft")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#form-preservation")).to_be_visible()
+    expect(page.locator("#draft-type input")).to_have_value(PRESERVATION_TITLE)
+    expect(page.locator("#draft-from-answer")).to_contain_text("cites Art. 42")
     no_traceback(page)
 
 
@@ -314,23 +463,25 @@ def test_client_draft_endpoint(client_factory):
     assert report["present"] == 1
 
 
-def _history_text(history) -> str:
-    return " ".join(part["text"] for message in history for part in message["content"])
+def _reply_text(reply: dict) -> str:
+    return " ".join(m["content"] for m in reply["messages"])
 
 
-def test_two_sessions_do_not_see_each_others_history(client_factory):
+def test_the_chat_endpoint_answers_from_the_question_and_the_previous_turn(client_factory):
+    """Two sessions at once: each reply is its own turn only; a follow-up knows the turn it is sent with, and
+    nothing else."""
     alice, bob = client_factory(), client_factory()
     with ThreadPoolExecutor(max_workers=2) as pool:  # at the same time
-        a = pool.submit(alice.predict, "What is the 24/7 network?", api_name="/chat")
-        b = pool.submit(bob.predict, "Can a State refuse extradition of its own nationals?", api_name="/chat")
-        a_history, b_history = a.result()[0], b.result()[0]
-    assert len(a_history) == 2 and len(b_history) == 2
-    assert "24/7" in _history_text(a_history) and "nationals" not in _history_text(a_history)
-    assert "nationals" in _history_text(b_history) and "24/7 network?" not in _history_text(b_history)
+        a = pool.submit(alice.predict, PRESERVATION_Q, None, api_name="/chat")
+        b = pool.submit(bob.predict, "Can a State refuse extradition of its own nationals?", None, api_name="/chat")
+        a_reply, b_reply = a.result()[0], b.result()[0]
+    assert len(a_reply["messages"]) == 2 and len(b_reply["messages"]) == 2
+    assert "preservation" in _reply_text(a_reply) and "nationals" not in _reply_text(a_reply)
+    assert "nationals" in _reply_text(b_reply) and "preservation of stored" not in _reply_text(b_reply)
 
-    a_history = alice.predict("And what about its staff?", api_name="/chat")[0]
-    assert len(a_history) == 4 and "nationals" not in _history_text(a_history)
-    assert len(bob.predict("And who decides?", api_name="/chat")[0]) == 4
+    follow = alice.predict("How long does it last?", a_reply["turn"]["context"], api_name="/chat")[0]
+    assert len(follow["messages"]) == 2 and "60 days" in _reply_text(follow)
+    assert len(bob.predict("And who decides?", None, api_name="/chat")[0]["messages"]) == 2
 
 
 def test_server_makes_no_outbound_connection(full_runtime, monkeypatch, tmp_path):
@@ -422,8 +573,8 @@ def test_draft_autosave_is_offered_back_after_a_reload_restored_or_discarded(pag
     page.get_by_role("button", name="Discard it").click()
     expect(notice).to_be_hidden()
     expect(page.locator("#draft-restore-note")).to_contain_text("Unsaved draft discarded")
-    page.wait_for_function(f"() => JSON.parse(localStorage.getItem({DRAFT_KEY!r})).forms.mla === undefined")
-    assert page.evaluate(f"JSON.parse(localStorage.getItem({DRAFT_KEY!r})).forms") == {}
+    forgotten = f"() => Object.keys(JSON.parse(localStorage.getItem({DRAFT_KEY!r})).forms).length === 0"
+    page.wait_for_function(forgotten)  # the browser keeps what is on screen: nothing
 
     # An autosave of another shape (an older version's) is discarded with a notice; the forms stay usable.
     page.evaluate(f"localStorage.setItem({DRAFT_KEY!r}, JSON.stringify({{type: 'preservation', values: [1, 2]}}))")
@@ -446,6 +597,8 @@ def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
 
     from assistant import drafting
     from assistant.drafting.case import read_case_file
+    from assistant.settings import get_settings
+    from assistant.ui.draft import example_values, values_from_case
 
     page.goto(app_url)
     form = _draft_form(page)
@@ -458,7 +611,9 @@ def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
         link.click()
     saved = tmp_path / "case.yaml"
     info.value.save_as(saved)
-    assert read_case_file(saved).data == drafting.example_case("preservation")  # what `uncc draft --case` reads
+    form_spec = drafting.form("preservation")
+    read = read_case_file(saved)  # what `uncc draft --case` reads: the example, as the form showed it
+    assert values_from_case(form_spec, read.data) == example_values(get_settings(), "preservation")
 
     authority = form.locator("#preservation-requesting_authority textarea")
     note = page.locator("#case-note-preservation")
@@ -468,8 +623,9 @@ def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
     opener.set_input_files(str(bad))
     expect(note).to_contain_text("unknown field 'requestin_state'")
     expect(authority).to_have_value(re.compile(r"^National Cybercrime Police"))  # untouched
-    bad.write_text("requesting_authority: [Police\n", encoding="utf-8")
-    opener.set_input_files(str(bad))
+    broken = tmp_path / "broken.yaml"  # another name: the browser sends a file chosen twice only once
+    broken.write_text("requesting_authority: [Police\n", encoding="utf-8")
+    opener.set_input_files(str(broken))
     expect(note).to_contain_text("not valid YAML")
 
     authority.fill("My own authority")
@@ -494,8 +650,8 @@ def test_case_editor_text_survives_a_reload(page, app_url):
     editor = page.locator("#case-editor .cm-content")
     expect(editor).to_contain_text("requesting_state: Republic of Aurelia")
     editor.click()
-    page.keyboard.press("Control+End")
-    page.keyboard.type("\n# my own note")
+    page.keyboard.press("Control+Home")  # at the top: the editor draws only the lines in sight
+    page.keyboard.type("# my own note\n")
     _stored(page, "uncc-case-autosave", "# my own note")
 
     page.reload()

@@ -1,8 +1,10 @@
-"""Unit tests of the app's callback logic (assistant.ui: ask, draft, reader) and its launch settings."""
+"""Unit tests of the app's callback logic (assistant.ui: ask, conversation, draft, reader) and its launch settings."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import json
 import logging
 import zipfile
 from collections.abc import Iterator
@@ -18,7 +20,27 @@ from assistant.records import Citation
 from assistant.settings import Settings
 from assistant.ui import build_app, launch_options, parse_auth
 from assistant.ui.app import CONCURRENCY_LIMIT, MODEL_GROUP, QUEUE_MAX_SIZE
-from assistant.ui.ask import KIND_MARKS, WORKING, AskState, ask_api, ask_turn, chip_labels, passages_html
+from assistant.ui.ask import (
+    KIND_MARKS,
+    WORKING,
+    AskState,
+    answer_markdown,
+    ask_api,
+    ask_turn,
+    chip_labels,
+    passages_html,
+    plain_markdown,
+)
+from assistant.ui.conversation import (
+    HISTORY_VERSION,
+    MAX_SAVED_TURNS,
+    browser_reply,
+    draft_offer,
+    draft_request,
+    export_files,
+    previous_turn,
+    request_types,
+)
 from assistant.ui.draft import (
     FILES_READY,
     FILES_STALE,
@@ -108,43 +130,46 @@ def final(views) -> object:
 
 
 def test_ask_turn_shows_placeholder_then_cited_answer(answerer):
-    views = list(ask_turn(answerer, PRESERVATION_Q, AskState()))
+    views = list(ask_turn(answerer, PRESERVATION_Q))
     assert views[0].state.messages[-1]["content"] == WORKING and not views[0].done
     last = views[-1]
     assert last.done and "Backend: extractive" in last.status
-    assert [m["role"] for m in last.state.messages] == ["user", "assistant"]
+    assert [m["role"] for m in last.state.messages] == ["user", "assistant"]  # this turn only
     assert any(label.startswith("Art. 42") for label in chip_labels(last.state))
     assert last.state.turn is not None and 42 in last.state.turn.focus_articles
+    assert last.state.kind == "answered" and last.state.question == PRESERVATION_Q
     assert "Sources (our restatement" in last.state.copy_text and "[Art. 42]" in last.state.copy_text
 
 
-def test_follow_up_uses_the_previous_turn(answerer):
-    first = final(ask_turn(answerer, PRESERVATION_Q, AskState()))
-    second = final(ask_turn(answerer, "How long does it last?", first.state))
-    assert len(second.state.messages) == 4
+def test_follow_up_uses_the_previous_turn_it_is_sent(answerer):
+    first = final(ask_turn(answerer, PRESERVATION_Q))
+    second = final(ask_turn(answerer, "How long does it last?", first.state.turn))
+    assert len(second.state.messages) == 2
     assert "60 days" in second.state.messages[-1]["content"]
     assert any(label.startswith("Art. 42") for label in chip_labels(second.state))
 
 
 def test_empty_message_changes_nothing_and_says_why(answerer):
-    state = AskState()
-    views = list(ask_turn(answerer, "   ", state))
-    assert len(views) == 1 and views[0].state is state
+    turn = final(ask_turn(answerer, PRESERVATION_Q)).state.turn
+    views = list(ask_turn(answerer, "   ", turn))
+    assert len(views) == 1 and views[0].state.messages == () and views[0].state.turn == turn
     assert "Type a question first" in views[0].status
+    assert browser_reply(views[0]) is None  # nothing for the browser to show or keep
 
 
 def test_very_long_message_is_cut_for_display_and_noted(answerer):
     text = PRESERVATION_Q + " x" * 50_000
-    last = final(ask_turn(answerer, text, AskState()))
+    last = final(ask_turn(answerer, text))
     shown = last.state.messages[0]["content"]
     limit = answerer.max_question_chars
     assert len(shown) < limit + 200 and "only the first" in shown
     assert f"first {limit} characters" in last.state.messages[-1]["content"]
+    assert len(last.state.question) == limit  # what the browser keeps, and a follow-up sends back
 
 
 def test_not_covered_is_labelled_as_such_and_keeps_the_context(answerer):
-    first = final(ask_turn(answerer, PRESERVATION_Q, AskState()))
-    last = final(ask_turn(answerer, "What is the penalty for hacking in France?", first.state))
+    first = final(ask_turn(answerer, PRESERVATION_Q))
+    last = final(ask_turn(answerer, "What is the penalty for hacking in France?", first.state.turn))
     content = last.state.messages[-1]["content"]
     assert content.startswith(KIND_MARKS["not_covered"]) and "Abstained" not in content
     assert last.state.abstained and not last.state.citations
@@ -153,17 +178,18 @@ def test_not_covered_is_labelled_as_such_and_keeps_the_context(answerer):
 
 
 def test_streaming_backend_yields_partial_text_then_the_verified_answer(full_runtime):
-    llm = ScriptedLLM(["Preservation requests are governed by article 42. ", "[Art. 42]"])
+    llm = ScriptedLLM(["Preservation requests are governed by article 42. <img src=x> ", "[Art. 42]"])
     streaming = Answerer(full_runtime.retriever, full_runtime.settings.answer, llm)
-    views = list(ask_turn(streaming, PRESERVATION_Q, AskState()))
+    views = list(ask_turn(streaming, PRESERVATION_Q))
     partial = [v for v in views if not v.done and v.status == "Writing…"]
     assert partial, "expected partial text while the model writes"
+    assert all("<img" not in v.state.messages[-1]["content"] for v in views)  # a model's tag stays text too
     assert views[-1].status.startswith("Backend: fake:scripted")
 
 
 def test_backend_error_falls_back_with_a_note(full_runtime):
     failing = Answerer(full_runtime.retriever, full_runtime.settings.answer, ScriptedLLM([], fail=True))
-    last = final(ask_turn(failing, PRESERVATION_Q, AskState()))
+    last = final(ask_turn(failing, PRESERVATION_Q))
     reply = last.state.messages[-1]["content"]
     assert "fake backend at nowhere failed" in reply and "extractive answer instead" in reply
     assert "Backend: extractive" in last.status
@@ -171,16 +197,35 @@ def test_backend_error_falls_back_with_a_note(full_runtime):
 
 def test_unexpected_error_shows_a_message_not_a_traceback(caplog):
     with caplog.at_level(logging.ERROR):
-        last = final(ask_turn(BrokenAnswerer(), "anything", AskState()))  # type: ignore[arg-type]
+        last = final(ask_turn(BrokenAnswerer(), "anything"))  # type: ignore[arg-type]
     assert "Unexpected error (RuntimeError)" in last.status and "rephrase the question" in last.status
     assert "Traceback" not in last.status and "Traceback" not in last.state.messages[-1]["content"]
-    assert last.state.turn is None
+    assert last.state.turn is None and last.state.kind == "failed"
     assert "secret internals" in caplog.text  # the server log has the details
 
 
 def test_invalid_input_error_is_shown_in_place(answerer):
-    last = final(ask_turn(answerer, "\x00\x01binary", AskState()))
+    last = final(ask_turn(answerer, "\x00\x01binary"))
     assert "binary data" in last.status and "binary data" in last.state.messages[-1]["content"]
+
+
+def test_what_the_user_typed_is_shown_as_plain_text():
+    assert plain_markdown("What is <img src=x>?") == "What is &lt;img src=x&gt;?"
+    shown = plain_markdown("**bold** _it_ `code` [link](http://e.org) ![i](http://e.org/i.png) $$x$$ &lt;")
+    assert "<" not in shown and "**" not in shown and "![" not in shown and "](http:" not in shown
+    assert "&amp;lt;" in shown and "\\$\\$x" in shown  # an entity typed stays as typed; no LaTeX
+    assert plain_markdown("# Title\n- item\n1. one\n===") == "\\# Title  \n\\- item  \n1\\. one  \n\\==="
+    assert plain_markdown("see https://e.org, www.e.org or me@e.org") == (
+        "see https\\://e.org, www\\.e.org or me\\@e.org"  # no link made of them
+    )
+    # Our answers keep their Markdown, but never an HTML element or an image.
+    assert answer_markdown("**Yes** <img src=x> ![i](y) [Art. 42]") == "**Yes** &lt;img src=x> !\\[i](y) [Art. 42]"
+
+
+def test_a_question_with_html_reaches_the_chat_as_text(answerer):
+    last = final(ask_turn(answerer, "Is sending <img src=x onerror=alert(1)> an offence?"))
+    assert "<" not in last.state.messages[0]["content"] and "&lt;img src=x" in last.state.messages[0]["content"]
+    assert last.state.question == "Is sending <img src=x onerror=alert(1)> an offence?"  # kept as typed
 
 
 def test_passages_panel_highlights_the_clicked_citation_and_escapes_text():
@@ -201,6 +246,7 @@ def test_passages_panel_highlights_the_clicked_citation_and_escapes_text():
     assert 'selected" data-label="Art. 7(1) · para. 1"' in page
     assert "<script>" not in page and "&lt;script&gt;" in page and "<strong>freeze</strong>" in page
     assert "official text (ingested)" in page and "our restatement, not the official text" in page
+    assert 'data-article="7"' in page  # what "Open Art. N" opens for a chip
     assert "appear here" in passages_html(AskState())
 
 
@@ -210,6 +256,177 @@ def test_ask_api_returns_text_and_citations(answerer):
     assert citations[0]["article"] == 42 and citations[0]["source"] == "restatement"
     with pytest.raises(InvalidInput):
         ask_api(answerer, "")
+
+
+# -- the conversation, kept in the browser ----------------------------------------------------------------
+
+FOLLOW_UP = "How long does it last?"
+
+
+def _saved(*views) -> dict:
+    """The conversation as the page keeps it after these turns (what its script appends, turn by turn)."""
+    replies = [browser_reply(v) for v in views]
+    return {"version": HISTORY_VERSION, "turns": [r["turn"] for r in replies], "view": replies[-1]["view"]}
+
+
+def test_the_chat_handler_keeps_nothing_between_calls(full_runtime, answerer, tmp_path, monkeypatch):
+    """The server side of the chat is a function of the question and the previous turn sent with it: no session
+    state among its inputs or outputs, the same answer for the same inputs whatever came before, and a
+    follow-up knows only the turn it was sent with."""
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    demo = build_app(full_runtime, answerer)
+    chat = next(fn for fn in demo.fns.values() if fn.api_name == "chat")
+    assert [type(c) for c in chat.inputs] == [gr.Textbox, gr.JSON]  # the question, the previous turn
+    assert not any(isinstance(c, gr.State | gr.BrowserState) for c in [*chat.inputs, *chat.outputs])
+    assert not any(isinstance(c, gr.Chatbot) for c in chat.outputs)  # the conversation is the page's to show
+
+    def reply(question: str, previous: dict | None) -> dict:
+        return final(chat.fn(question, previous))[0]
+
+    alone = reply(FOLLOW_UP, None)
+    first = reply(PRESERVATION_Q, None)
+    assert first == reply(PRESERVATION_Q, None)
+    assert json.loads(json.dumps(first)) == first  # plain JSON, for the browser to keep
+    assert [m["role"] for m in first["messages"]] == ["user", "assistant"]  # this turn only, never a history
+    previous = first["turn"]["context"]
+    assert previous == {"question": PRESERVATION_Q, "focus_articles": previous["focus_articles"]}
+    assert previous["focus_articles"][0] == 42
+    reply("Can a State refuse extradition of its own nationals?", None)  # another user's question in between
+    follow = reply(FOLLOW_UP, previous)
+    assert "60 days" in follow["messages"][-1]["content"]
+    assert reply(FOLLOW_UP, None) == alone  # nothing was remembered from the calls before
+
+
+def test_previous_turn_is_checked():
+    assert previous_turn(None) is None
+    turn = previous_turn({"question": PRESERVATION_Q, "focus_articles": [42, 41], "extra": 1})
+    assert turn.question == PRESERVATION_Q and turn.focus_articles == (42, 41)
+    for bad in ("text", {"focus_articles": [42]}, {"question": "q", "focus_articles": [99]}, [1, 2]):
+        with pytest.raises(InvalidInput, match="'previous' must be the previous turn"):
+            previous_turn(bad)
+
+
+def test_a_finished_turn_carries_what_the_page_keeps_and_shows_again(answerer):
+    view = final(ask_turn(answerer, PRESERVATION_Q))
+    reply = browser_reply(view, {"type": "preservation", "label": "Draft", "articles": [42]})
+    turn = reply["turn"]
+    assert reply["done"] and turn["question"] == PRESERVATION_Q and turn["kind"] == "answered"
+    assert turn["user"] == view.state.messages[0]["content"] and turn["answer"] == view.state.messages[1]["content"]
+    assert {c["label"] for c in turn["citations"]} >= {"Art. 42"} and all(c["text"] for c in turn["citations"])
+    assert reply["view"]["chips"] == chip_labels(view.state) and reply["view"]["panel"] == passages_html(view.state)
+    assert reply["view"]["offer"]["type"] == "preservation"
+    working = browser_reply(next(ask_turn(answerer, PRESERVATION_Q)))
+    assert working == {
+        "done": False,
+        "messages": [{"role": "user", "content": PRESERVATION_Q}, {"role": "assistant", "content": WORKING}],
+    }
+
+
+def test_export_has_each_question_answer_citation_and_passage(answerer, tmp_path):
+    from docx import Document
+
+    asked = "Is sending <img src=x> to a victim an offence?\nAsking for a **colleague**."
+    first = final(ask_turn(answerer, PRESERVATION_Q))
+    second = final(ask_turn(answerer, asked, first.state.turn))
+    paths = export_files(_saved(first, second), tmp_path, dt.date(2027, 3, 4))
+    assert [p.name for p in paths] == ["2027-03-04_uncc-conversation.md", "2027-03-04_uncc-conversation.docx"]
+    markdown = paths[0].read_text(encoding="utf-8")
+    document = Document(str(paths[1]))
+    docx_text = "\n".join(p.text for p in document.paragraphs)
+    assert document.sections[0].page_width == 7560310  # A4
+    assert PRESERVATION_Q in markdown and PRESERVATION_Q in docx_text
+    assert "&lt;img src=x&gt;" in markdown and "<img" not in markdown  # what the user typed stays text
+    assert "Is sending <img src=x> to a victim an offence?\nAsking for a **colleague**." in docx_text  # as typed
+    for view in (first, second):
+        sentence = view.state.messages[-1]["content"].split(" [Art.")[0]
+        assert sentence in markdown and sentence in docx_text  # the answer
+        for c in view.state.citations:
+            passage = " ".join(c.text.split())
+            assert f"[{c.label}]" in markdown and f"[{c.label}]" in docx_text  # each citation's label
+            assert passage in markdown  # and the passage it cites
+            assert passage.replace("**", "") in docx_text  # (bold labels are bold in Word)
+    assert markdown.count("## Question ") == 2 and "Exported on 2027-03-04: 2 question(s)" in markdown
+
+
+def test_export_refuses_what_it_cannot_read(answerer, tmp_path):
+    with pytest.raises(InvalidInput, match="Nothing to export yet"):
+        export_files({"version": HISTORY_VERSION, "turns": []}, tmp_path, dt.date(2027, 3, 4))
+    view = final(ask_turn(answerer, PRESERVATION_Q))
+    too_many = _saved(*[view] * (MAX_SAVED_TURNS + 1))
+    for bad, why in [
+        ({"version": 0, "turns": []}, "another version"),
+        ({"messages": []}, "version"),
+        ("not a conversation", "could not be read"),
+        (too_many, "turns"),
+    ]:
+        with pytest.raises(InvalidInput, match=why):
+            export_files(bad, tmp_path, dt.date(2027, 3, 4))
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_request_types_come_from_the_forms(full_settings):
+    from assistant import drafting
+
+    types = request_types(full_settings)
+    assert {a: t.type for a, t in types.items()} == {
+        37: "extradition",
+        39: "transfer-proceedings",
+        40: "mla",
+        42: "preservation",
+        43: "traffic-disclosure",
+        44: "mla",
+        48: "jit",
+        49: "confiscation",
+        50: "confiscation",
+        52: "confiscation",
+    }
+    for t in types.values():  # each names its form's legal basis and title
+        form = drafting.form(t.type, full_settings)
+        assert (t.article, t.title) == (form.legal_basis.article, form.title)
+    assert 41 not in types and 5 not in types  # shared by several forms; another chapter
+
+
+def test_draft_this_request_is_offered_for_an_answer_about_a_request(answerer, full_settings):
+    types = request_types(full_settings)
+    preservation = final(ask_turn(answerer, PRESERVATION_Q)).state
+    offer = draft_offer(preservation, types)
+    assert offer["type"] == "preservation" and offer["articles"][0] == 42
+    assert (
+        offer["label"]
+        == "Draft this request: Request for the expedited preservation of stored electronic data (Art. 42)"
+    )
+    extradition = final(ask_turn(answerer, "Can a State refuse extradition of its own nationals?")).state
+    assert draft_offer(extradition, types)["type"] == "extradition"
+    assert draft_offer(final(ask_turn(answerer, "What is the 24/7 network for?")).state, types) is None
+    not_covered = final(ask_turn(answerer, "What is the penalty for hacking in France?")).state
+    assert draft_offer(not_covered, types) is None
+
+    chosen, note = draft_request(offer, types)
+    assert chosen.type == "preservation" and "cites Art. 42" in note and "expedited preservation" in note
+    chosen, note = draft_request({"type": "mla", "articles": [44, True, 99, "x"]}, types)
+    assert chosen.type == "mla" and "cites Art. 44:" in note  # only real article numbers are named
+    for bad in (None, {}, {"type": "unknown"}, "preservation"):
+        with pytest.raises(InvalidInput, match="Only an answer about a request"):
+            draft_request(bad, types)
+
+
+def test_draft_this_request_opens_the_draft_tab_on_its_type(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+    tabs, picker, note = handlers["on_draft_this"]({"type": "extradition", "label": "x", "articles": [37]})
+    assert tabs.selected == "draft" and picker["value"] == "extradition" and "cites Art. 37" in note
+    with pytest.raises(gr.Error, match="Only an answer about a request"):  # the Draft tab is left as it is
+        handlers["on_draft_this"](None)
+
+
+def test_export_handler_offers_the_files(full_runtime, answerer, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    handlers = _app_handlers(build_app(full_runtime, answerer))
+    files, status = handlers["on_export"](_saved(final(ask_turn(answerer, PRESERVATION_Q))))
+    assert files.visible and [Path(f["orig_name"]).suffix for f in files.value] == [".md", ".docx"]
+    assert status.startswith("Files ready")
+    files, status = handlers["on_export"]({"version": 0})
+    assert files.visible is False and status.startswith("⚠️ The conversation kept in this browser could not be read")
 
 
 # -- Draft -------------------------------------------------------------------------------------------------
@@ -322,6 +539,9 @@ def _draft_handlers(demo, request_type: str) -> dict:
     return found
 
 
+SHOWN = ("preservation", None)  # the change handler's last inputs: the type on screen, the browser's autosave
+
+
 def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runtime, answerer, tmp_path, monkeypatch):
     from assistant import drafting
 
@@ -338,10 +558,10 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
     # A form with content is left as it is, and the confirmation is shown with the example waiting.
     typed = ["My own authority", *[""] * (n - 1)]
     asked = handlers["on_example"](*typed)
-    assert all(v == gr.skip() for v in asked[:n]) and asked[n].visible is True and asked[n + 1] == example
+    assert all(v == gr.skip() for v in asked[:n]) and asked[n].visible is True and asked[n + 1]["values"] == example
     kept = handlers["on_keep"]()
     assert kept[0].visible is False and kept[1] is None
-    replaced = handlers["on_replace"](example)
+    replaced = handlers["on_replace"](asked[n + 1])
     assert list(replaced[:n]) == example and replaced[n].visible is False and replaced[n + 1] is None
 
     # Files prepared from a draft with gaps say so, and are withdrawn as soon as the form changes.
@@ -349,11 +569,12 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
     files, status, ready = handlers["on_build"](*values)
     assert len(files) == 3 and ready is True
     assert status.startswith("**Draft with 3 gaps**") and "Files ready" not in status
-    checklist, preview, files, status, ready = handlers["on_change"](*values[:-1], "changed", True)
+    checklist, preview, files, status, ready, saved = handlers["on_change"](*values[:-1], "changed", True, *SHOWN)
     assert (files, status, ready) == (None, FILES_STALE, False)
     assert "preservation: incomplete" in checklist and preview.startswith("# Request")
+    assert saved["forms"]["preservation"]["contact_person"] == "changed"  # autosaved in the browser
     # With nothing prepared, a change leaves the downloads and status alone.
-    *_, files, status, ready = handlers["on_change"](*values, False)
+    *_, files, status, ready, _ = handlers["on_change"](*values, False, *SHOWN)
     assert files == gr.skip() and status == gr.skip() and ready == gr.skip()
 
 
@@ -605,8 +826,11 @@ def test_every_handler_of_the_page_is_guarded(full_runtime, tmp_path, monkeypatc
     assert "Unexpected error (RuntimeError)" in caught.value.message and "secret" not in caught.value.message
     with pytest.raises(gr.Error, match="unknown field"):
         handlers["draft"]("preservation", "requesting_authorit: Police")
-    _chat, _state, _chips, _panel, status, *_ = final(handlers["chat"]("anything", AskState()))
+    reply, _chips, _panel, status, *_ = final(handlers["chat"]("anything", None))
     assert "Unexpected error (RuntimeError)" in status and "secret" not in status
+    assert "secret" not in json.dumps(reply) and reply["turn"]["kind"] == "failed"
+    reply, *_, status, _copy, _box, _draft, _files = final(handlers["chat"]("anything", {"question": 3}))
+    assert reply is None and status.startswith("⚠️ 'previous' must be the previous turn")
     # A handler that used to let a failure escape now shows it in its own status line.
     *skipped, message = handlers["open_article"](99)
     assert all(v == gr.skip() for v in skipped) and message.startswith("⚠️ ") and "99" in message
@@ -705,16 +929,13 @@ def test_a_link_opens_its_article_and_a_plain_visit_stays_on_ask(full_runtime, a
 def test_a_citation_chip_opens_its_article_in_the_reader(full_runtime, answerer, tmp_path, monkeypatch):
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     handlers = _app_handlers(build_app(full_runtime, answerer))
-    state = final(ask_turn(answerer, PRESERVATION_Q, AskState())).state
+    state = final(ask_turn(answerer, PRESERVATION_Q)).state
     label = next(label for label in chip_labels(state) if label.startswith("Art. 42"))
+    assert f'data-label="{label}" data-article="42"' in passages_html(state)  # where the page reads the number
 
-    button = handlers["on_chip_article"](state, label)
-    assert button.visible and button.value == "Open Art. 42 in the Convention tab"
-    assert not handlers["on_chip_article"](state, None).visible  # a new answer resets the chips
-
-    tabs, *outputs = handlers["on_cited"](state, label, _page())
+    tabs, *outputs = handlers["on_cited"](label, 42, _page())
     assert tabs.selected == "convention" and _opened(tuple(outputs))["shown"] == 42
-    skipped, *outputs = handlers["on_cited"](state, None, _page())
+    skipped, *outputs = handlers["on_cited"](None, None, _page())
     assert skipped == gr.skip() and _opened(tuple(outputs))["status"].startswith("⚠️ Click a citation chip first")
 
 

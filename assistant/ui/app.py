@@ -1,20 +1,26 @@
-"""The web app: a Gradio Blocks page with three tabs (Ask, Draft, Convention) and two named API endpoints.
+"""The web app: a Gradio Blocks page with five tabs (Ask, Case, Draft, Review, Convention) and named API endpoints.
 
 Layout and wiring only: every callback calls a function of `ask`, `draft` or `reader` in this
 package (the Draft tab's layout is in `draft_tab`), and every callback is wrapped by `guard.guarded`, the one
 place that turns an error into what the user reads. Per-user data lives in `gr.State` or in the
-browser's own components, so one session never sees another's chat or draft. `build_app` sets the queue
-(how many requests run at once, how many may wait); `launch_options` holds the settings for confidential
+browser's own components, so one session never sees another's chat or draft; the Ask tab's conversation lives
+in the browser alone (`conversation`), and each question sends only the previous turn with it. `build_app` sets
+the queue (how many requests run at once, how many may wait); `launch_options` holds the settings for confidential
 work: local address, no share link, no analytics, no run history, no fonts or scripts fetched from the internet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.answering import Answerer
 from assistant.errors import InvalidInput
@@ -23,14 +29,24 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.ui.ask import EXAMPLES, AskState, AskView, ask_api, ask_turn, chip_labels, passages_html
 from assistant.ui.case_tab import case_tab
+from assistant.ui.conversation import (
+    RequestType,
+    Scripts,
+    browser_reply,
+    draft_offer,
+    draft_request,
+    export_files,
+    previous_turn,
+    request_types,
+    scripts,
+)
 from assistant.ui.draft import draft_api
 from assistant.ui.draft_tab import PRIVATE, draft_tab
-from assistant.ui.guard import error_html, guarded, shown_in, warning
+from assistant.ui.guard import guarded, shown_in, warning
 from assistant.ui.reader import (
     ArticleView,
     about_markdown,
     article_view,
-    chip_article,
     ingest_languages,
     ingest_upload,
     may_change_knowledge,
@@ -49,17 +65,6 @@ COPY_JS = """async (text) => {
   if (!text) { return "Nothing to copy yet: ask a question first."; }
   try { await navigator.clipboard.writeText(text); return "Copied the answer and its sources."; }
   catch (e) { return "The browser refused the clipboard: open “Answer with citations” below and copy it there."; }
-}"""
-# After a chip's click has re-rendered the panel: bring the highlighted card into view. The panel scrolls on its
-# own (and the page may too), so the card can be out of sight; it is looked up by its label, and waited for a
-# moment, because the new HTML reaches the page a frame or two after the event ends.
-SCROLL_TO_PASSAGE_JS = """async (label) => {
-  for (let i = 0; i < 20; i++) {
-    const card = [...document.querySelectorAll("#passages .uncc-passage.selected")]
-      .find((c) => c.dataset.label === label);
-    if (card) { card.scrollIntoView({ block: "nearest", behavior: "smooth" }); return; }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }"""
 # After a citation has opened its article in the Convention tab: bring the article's heading into view.
 SCROLL_TO_ARTICLE_JS = """() => { document.querySelector("#article-view")?.scrollIntoView({ block: "start" }); }"""
@@ -133,17 +138,20 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
     with gr.Blocks(title="UNCC assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# UN Convention against Cybercrime: assistant and drafting desk")
         gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_id="banner", elem_classes="uncc-banner")
+        offers = request_types(rt.settings)
         with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
-                cited = _ask_tab(answerer, backend)
+                ask = _ask_tab(demo, answerer, backend, offers)
             with gr.Tab("Case", id="case"):
                 case_tab(rt.settings)
             with gr.Tab("Draft", id="draft"):
-                draft_tab(rt.settings)
+                from_answer = gr.Markdown(elem_id="draft-from-answer")  # "Draft this request" says why it opened
+                picker, show_chosen = draft_tab(rt.settings)
             with gr.Tab("Review", id="review"):
                 review_tab(rt.settings, MODEL_GROUP)
             with gr.Tab("Convention", id="convention"):
-                _convention_tab(demo, tabs, rt, cited)
+                _convention_tab(demo, tabs, rt, ask)
+        _draft_from_answer(tabs, ask, picker, show_chosen, from_answer, offers)
         with gr.Accordion("About", open=False, elem_id="about"):
             gr.Markdown(about_markdown(rt, backend))
         _api_endpoints(rt.settings, answerer)
@@ -154,13 +162,33 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
 # -- Ask ---------------------------------------------------------------------------------------------------
 
 
-def _ask_tab(answerer: Answerer, backend: str) -> tuple[gr.State, gr.Radio, gr.Button]:
-    """The Ask tab; returns what the reader needs to open a cited article: the state, the chips, the button."""
-    state = gr.State(AskState())
+@dataclass(frozen=True)
+class _AskParts:
+    """What other tabs use of the Ask tab: the chips and "Open Art. N" (the reader), "Draft this request" (the
+    Draft tab), the status line, and the carrier of what the page's scripts send."""
+
+    sent: gr.JSON  # never shown: each listener's script puts in it what the server may read of the conversation
+    chips: gr.Radio
+    to_reader: gr.Button
+    draft_this: gr.Button
+    status: gr.Markdown
+    scripts: Scripts
+
+
+def _ask_tab(demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int, RequestType]) -> _AskParts:
+    """The Ask tab. The conversation is kept by the browser (assistant.ui.conversation): the server answers one
+    question at a time, from the question and the previous turn, and keeps nothing."""
+    js = scripts()
+    sent = gr.JSON(visible=False, elem_id="ask-sent")
+    reply = gr.JSON(visible="hidden", elem_id="ask-reply")  # each step of the answer on its way, for the script
     with gr.Row():
         with gr.Column(scale=3):
             gr.Markdown(f"Backend: **{backend}**", elem_id="backend")
-            chatbot = gr.Chatbot(label="Conversation", height=460, buttons=["copy"], elem_id="chat")
+            # No LaTeX: a "$$" in a question must show as typed (questions are escaped, see ask.plain_markdown).
+            chatbot = gr.Chatbot(
+                label="Conversation", height=460, buttons=["copy"], latex_delimiters=[], elem_id="chat"
+            )
+            draft_this = gr.Button(visible=False, size="sm", elem_id="draft-this")
             with gr.Row():
                 msg = gr.Textbox(
                     label=ui_text("question_label"),  # read by screen readers; the placeholder shows it on screen
@@ -182,7 +210,16 @@ def _ask_tab(answerer: Answerer, backend: str) -> tuple[gr.State, gr.Radio, gr.B
             )
             to_reader = gr.Button(visible=False, size="sm", elem_id="open-in-reader")
             panel = gr.HTML(passages_html(AskState()), elem_id="passages")
-            copy = gr.Button("Copy answer with citations", size="sm", elem_id="copy")
+            with gr.Row():
+                copy = gr.Button("Copy answer with citations", size="sm", elem_id="copy")
+                export = gr.Button(ui_text("export_button"), size="sm", elem_id="export")
+            files = gr.File(
+                label=ui_text("export_files"),
+                file_count="multiple",
+                interactive=False,
+                visible=False,
+                elem_id="export-files",
+            )
             with gr.Accordion("Answer with citations (plain text)", open=False):
                 copy_box = gr.Textbox(
                     label="Answer with citations (plain text)",  # on screen the fold says it; read out from here
@@ -193,74 +230,121 @@ def _ask_tab(answerer: Answerer, backend: str) -> tuple[gr.State, gr.Radio, gr.B
                     elem_id="copy-text",
                 )
 
-    shown = [chatbot, state, chips, panel, status, copy_box, msg]  # the order of _ask_outputs
+    shown = [reply, chips, panel, status, copy_box, msg, draft_this, files]  # the order of _ask_outputs
     # A failure of the answer itself is shown in the chat by ask_turn; anything around it on the status line.
     status_only = shown_in(shown, status)
 
-    @guarded(status_only)
-    def on_ask(message: str, session: AskState) -> Iterator[tuple[Any, ...]]:
-        for step, view in enumerate(ask_turn(answerer, message, session)):
-            yield _ask_outputs(view, clear_input=step == 0)
+    @guarded(lambda problem: (None, *status_only(problem)[1:]))
+    def on_ask(message: str, previous: dict | None) -> Iterator[tuple[Any, ...]]:
+        """Answer one question of a conversation: `previous` is the turn before it, as the page sends it
+        ({"question": ..., "focus_articles": [...]}, or null). Each step returns the turn on its way; the
+        conversation itself is kept by the caller."""
+        before = previous_turn(previous)
+        for step, view in enumerate(ask_turn(answerer, message, before)):
+            yield _ask_outputs(view, offers, first=step == 0)
 
-    @guarded(error_html)
-    def on_chip(session: AskState, label: str | None) -> str:
-        return passages_html(session, label)
+    @guarded(lambda problem: (gr.File(value=None, visible=False), warning(problem)))
+    def on_export(history: object) -> tuple[Any, str]:
+        """The conversation kept by the page as Markdown and Word files to download."""
+        folder = Path(tempfile.mkdtemp(prefix="uncc-conversation-", dir=_download_folder()))
+        paths = export_files(history, folder, dt.date.today())
+        return gr.File(value=[str(p) for p in paths], visible=True), ui_text("export_ready")
 
-    @guarded(status_only)
-    def on_clear() -> tuple[Any, ...]:
-        return _ask_outputs(AskView(AskState(), ""))
-
-    # trigger_mode="once": a second Enter while an answer is on its way is ignored, not queued.
-    gr.on(
+    # trigger_mode="once": a second Enter while an answer is on its way is ignored, not queued. The script sends
+    # the question with the previous turn only; the answer's steps reach `reply`, which the page shows (`show`)
+    # and, once complete, appends to the conversation it keeps (`keep`).
+    asked = gr.on(
         [msg.submit, send.click],
         on_ask,
-        inputs=[msg, state],
+        inputs=[msg, sent],
         outputs=shown,
+        js=js.send,
         api_name="chat",
         trigger_mode="once",
         show_progress="hidden",
         concurrency_id=MODEL_GROUP,
     )
-    chips.input(on_chip, inputs=[state, chips], outputs=panel, api_visibility=PRIVATE).then(
-        None, inputs=[chips], js=SCROLL_TO_PASSAGE_JS, api_visibility=PRIVATE
+    asked.then(None, inputs=[reply], outputs=[chatbot, reply, status], js=js.keep, api_visibility=PRIVATE)
+    reply.change(None, inputs=[reply], outputs=[chatbot], js=js.show, api_visibility=PRIVATE)
+    demo.load(
+        None, outputs=[chatbot, chips, panel, copy_box, status, draft_this], js=js.restore, api_visibility=PRIVATE
     )
-    # The chat's own "Clear" button empties the display; the conversation behind it must go too.
-    chatbot.clear(on_clear, outputs=shown, api_visibility=PRIVATE)
-    copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS)
-
-    @guarded(lambda problem: gr.Button(visible=False))
-    def on_chip_article(session: AskState, label: str | None) -> Any:
-        """Under the chips, a button that opens the clicked citation's article in the Convention tab."""
-        number = chip_article(session, label)
-        if number is None:
-            return gr.Button(visible=False)
-        return gr.Button(ui_text("open_in_reader", number=number), visible=True)
-
-    # .change, not .input: a new answer resets the chips, and the button must go with them.
-    chips.change(on_chip_article, inputs=[state, chips], outputs=to_reader, api_visibility=PRIVATE)
-    return state, chips, to_reader
+    # The chat's own Clear button empties the display; the conversation kept in the browser goes too.
+    chatbot.clear(
+        None,
+        outputs=[chips, panel, copy_box, status, draft_this, files, reply],
+        js=js.clear,
+        api_visibility=PRIVATE,
+    )
+    # .change, not .input: a new answer resets the chips, and "Open Art. N" must go with them.
+    chips.change(None, inputs=[chips], outputs=[to_reader], js=js.chip, api_visibility=PRIVATE)
+    copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS, api_visibility=PRIVATE)
+    export.click(on_export, inputs=[sent], outputs=[files, status], js=js.export, api_visibility=PRIVATE)
+    return _AskParts(sent, chips, to_reader, draft_this, status, js)
 
 
-def _ask_outputs(view: AskView, clear_input: bool = True) -> tuple[Any, ...]:
-    """Values for [chatbot, state, chips, panel, status, copy text, message box]."""
+def _ask_outputs(view: AskView, offers: dict[int, RequestType], first: bool) -> tuple[Any, ...]:
+    """Values for [reply, chips, panel, status, copy text, message box, "Draft this request", export files]."""
     s = view.state
+    if not s.messages:  # nothing was asked: the status line says why, and nothing else changes
+        return None, gr.skip(), gr.skip(), view.status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
     # The box is emptied once, when the question is taken: later steps must not erase what the user types next.
-    box = "" if clear_input else gr.skip()
+    # Files exported earlier no longer hold the whole conversation: they go too.
+    box = "" if first else gr.skip()
+    files = gr.File(value=None, visible=False) if first else gr.skip()
+    if not view.done:
+        hidden = gr.Button(visible=False) if first else gr.skip()
+        return browser_reply(view), gr.skip(), gr.skip(), view.status, gr.skip(), box, hidden, files
+    offer = draft_offer(s, offers)
+    draft = gr.Button(value=offer["label"], visible=True) if offer else gr.Button(visible=False)
     return (
-        list(s.messages),
-        s,
+        browser_reply(view, offer),
         gr.Radio(choices=chip_labels(s), value=None),
         passages_html(s),
         view.status,
         s.copy_text,
         box,
+        draft,
+        files,
     )
+
+
+def _download_folder() -> Path:
+    # Inside Gradio's own cache: served without a second copy, and removed by the app's `delete_cache` timer.
+    folder = Path(get_upload_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _draft_from_answer(
+    tabs: gr.Tabs,
+    ask: _AskParts,
+    picker: gr.Dropdown,
+    show_chosen: Callable[[Any], None],
+    note: gr.Markdown,
+    offers: dict[int, RequestType],
+) -> None:
+    """The Ask tab's "Draft this request" under an answer: the Draft tab, on the request type of the answer's
+    subject, with a line naming the articles the answer cites."""
+
+    # No on_error: a problem is raised as gr.Error, so that the Draft tab's form is not redrawn for nothing.
+    @guarded()
+    def on_draft_this(offer: object) -> tuple[Any, ...]:
+        chosen, line = draft_request(offer, offers)
+        return gr.Tabs(selected="draft"), gr.update(value=chosen.type), line
+
+    chosen = ask.draft_this.click(
+        on_draft_this, inputs=[ask.sent], outputs=[tabs, picker, note], js=ask.scripts.draft, api_visibility=PRIVATE
+    )
+    show_chosen(chosen)
+    # Another type chosen by hand: the line no longer describes the form.
+    picker.input(None, outputs=[note], js="() => ''", api_visibility=PRIVATE)
 
 
 # -- Convention --------------------------------------------------------------------------------------------
 
 
-def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, cited: tuple[gr.State, gr.Radio, gr.Button]) -> None:
+def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts) -> None:
     """The reader: chapters I-IX on the left (one fold each), the article on the right with previous/next, a
     link to share, its related articles and guidance notes one click away; search; `?article=42` links."""
     kb = rt.knowledge
@@ -364,10 +448,10 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, cited: tuple[gr
         return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
 
     @guarded(lambda problem: (gr.skip(), *status_only(problem)))
-    def on_cited(session: AskState, label: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
-        """The Ask tab's "Open Art. N" under the chips: this tab, on that article."""
-        number = chip_article(session, label)
-        if number is None:
+    def on_cited(label: str | None, number: object, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """The Ask tab's "Open Art. N" under the chips: this tab, on the article of the chip `label` (its passage
+        card names it: `number`)."""
+        if not label or not isinstance(number, int) or isinstance(number, bool):
             raise InvalidInput("Click a citation chip first: its article opens here.")
         return gr.Tabs(selected="convention"), *show(article_view(kb, official, number), request)
 
@@ -397,10 +481,9 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, cited: tuple[gr
         api_visibility=PRIVATE,
         concurrency_id=MODEL_GROUP,
     )
-    state, chips, to_reader = cited
-    to_reader.click(on_cited, inputs=[state, chips], outputs=[tabs, *opened], api_visibility=PRIVATE).then(
-        None, js=SCROLL_TO_ARTICLE_JS, api_visibility=PRIVATE
-    )
+    ask.to_reader.click(
+        on_cited, inputs=[ask.chips, ask.sent], outputs=[tabs, *opened], js=ask.scripts.cited, api_visibility=PRIVATE
+    ).then(None, js=SCROLL_TO_ARTICLE_JS, api_visibility=PRIVATE)
     demo.load(on_load, outputs=[tabs, *opened], api_visibility=PRIVATE)
 
 

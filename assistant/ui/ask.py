@@ -1,7 +1,13 @@
 """The Ask tab's logic: one chat turn, the citation chips, the cited-passages panel and the copy text.
 
-Nothing here touches Gradio: `assistant.ui.app` maps these values onto components, so the behaviour is tested
-without a browser. A session's conversation lives in an `AskState` kept in `gr.State`, one per browser tab.
+Nothing here touches Gradio, and nothing here keeps a conversation: `ask_turn` answers one question from what the
+browser sends with it (the question and the previous turn, a `Turn` or None) and returns what this turn shows.
+The browser keeps the conversation (`assistant.ui.conversation`); `assistant.ui.app` maps these values onto
+components, so the behaviour is tested without a browser.
+
+What the user typed is shown as plain text (`plain_markdown`); answers are our own Markdown and keep their
+formatting, but never carry an HTML element or an image (`answer_markdown`): a pasted `<img src=...>` would
+make the browser fetch it from the internet.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.answering import Answerer, Turn, as_turn
@@ -34,19 +40,29 @@ SOURCE_NAMES = {
     "guidance": "guidance note",
 }
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+FAILED = "failed"  # the kind of a turn that produced no answer (the problem is shown in its place)
+# Escaped anywhere in a user's text: what starts emphasis, code, links, images, headings, tables, strikethrough,
+# LaTeX and e-mail autolinks. '&', '<' and '>' become HTML entities, so no tag and no entity survives either.
+MARKUP = re.compile(r"([\\`*_{}\[\]#|~$@])")
+# At the start of a line: list items, and the underlines that turn the line above into a heading.
+LINE_MARKUP = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+# Web addresses that Markdown would turn into links: "https://..." and "www....".
+AUTOLINK = re.compile(r"(?i)(?<=[a-z])://|\bwww\.")
 
 Message = dict[str, str]
 
 
 @dataclass(frozen=True)
 class AskState:
-    """One session's conversation. Frozen: every turn makes a new one, so no turn half-updates it."""
+    """One turn as the tab shows it, made afresh for each question: nothing keeps it between requests."""
 
-    messages: tuple[Message, ...] = ()
-    turn: Turn | None = None  # what a follow-up leans on (answer.as_turn)
-    citations: tuple[Citation, ...] = ()  # of the latest answer
+    messages: tuple[Message, ...] = ()  # this turn's question and its answer (or a placeholder, or the problem)
+    turn: Turn | None = None  # what the next question sends back: this answer's turn, or the previous one
+    citations: tuple[Citation, ...] = ()  # of this answer
     abstained: bool = False
-    copy_text: str = ""  # the latest answer with its sources, for "copy"
+    copy_text: str = ""  # this answer with its sources, for "copy"
+    question: str = ""  # as answered: the first `max_question_chars` characters
+    kind: str = ""  # the answer's kind (`Answer.kind`), FAILED when none came, "" while it is on its way
 
 
 @dataclass(frozen=True)
@@ -58,34 +74,38 @@ class AskView:
     done: bool = True
 
 
-def ask_turn(answerer: Answerer, message: object, state: AskState) -> Iterator[AskView]:
-    """Answer `message` in the context of `state`: a placeholder first, streamed text, then the final view."""
+def ask_turn(answerer: Answerer, message: object, previous: Turn | None = None) -> Iterator[AskView]:
+    """Answer `message`, a follow-up of `previous` (the turn the browser sent with it): a placeholder first,
+    streamed text, then the final view. A pure function of its inputs: nothing is kept for the next call."""
     text = message if isinstance(message, str) else ""
     if not text.strip():
-        yield AskView(state, warning(EMPTY_MESSAGE))
+        yield AskView(AskState(turn=previous), warning(EMPTY_MESSAGE))
         return
     limit = answerer.max_question_chars
-    asked = (*state.messages, {"role": "user", "content": shown_question(text, limit)})
-    yield AskView(replace(state, messages=(*asked, _bot(WORKING))), "Working…", done=False)
+    asked = {"role": "user", "content": shown_question(text, limit)}
+    base = AskState(turn=previous, question=text.strip()[:limit])
+    yield AskView(_with(base, asked, WORKING), "Working…", done=False)
     final: Answer | None = None
     try:
-        for item in answerer.stream(text, state.turn):
+        for item in answerer.stream(text, previous):
             if isinstance(item, Answer):
                 final = item
             else:  # partial text while a language model writes
-                yield AskView(replace(state, messages=(*asked, _bot(item))), "Writing…", done=False)
+                yield AskView(_with(base, asked, answer_markdown(item)), "Writing…", done=False)
     except Exception as exc:  # the page must stay usable: the failure is shown in the conversation itself
-        yield _failed(state, asked, user_message(exc, "answering", REPHRASE))
+        yield _failed(base, asked, user_message(exc, "answering", REPHRASE))
         return
     if final is None:
-        yield _failed(state, asked, "No answer was produced; try again.")
+        yield _failed(base, asked, "No answer was produced; try again.")
         return
     new = AskState(
-        messages=(*asked, _bot(chat_text(final))),
-        turn=as_turn(final) if not final.abstained else state.turn,
+        messages=(asked, _bot(chat_text(final))),
+        turn=as_turn(final) if not final.abstained else previous,
         citations=final.citations,
         abstained=final.abstained,
         copy_text=copy_text(final),
+        question=base.question,
+        kind=final.kind,
     )
     yield AskView(new, status_line(final))
 
@@ -94,23 +114,46 @@ def _bot(text: str) -> Message:
     return {"role": "assistant", "content": text}
 
 
-def _failed(state: AskState, asked: tuple[Message, ...], problem: str) -> AskView:
-    """Keep the conversation and the follow-up context as they were; show the problem in the chat and below."""
-    return AskView(replace(state, messages=(*asked, _bot(warning(problem)))), warning(problem))
+def _with(base: AskState, asked: Message, reply: str, kind: str = "") -> AskState:
+    return AskState(turn=base.turn, question=base.question, messages=(asked, _bot(reply)), kind=kind)
+
+
+def _failed(base: AskState, asked: Message, problem: str) -> AskView:
+    """Keep the follow-up context as it was; show the problem in the chat and below."""
+    return AskView(_with(base, asked, warning(problem), FAILED), warning(problem))
+
+
+def plain_markdown(text: str) -> str:
+    """Text a user typed, escaped so that Markdown shows it as typed: no HTML element (`<img src=...>` stays
+    text), no link, image, emphasis, heading, list or LaTeX. Line breaks are kept; indentation is not."""
+    return "  \n".join(_plain_line(line) for line in text.strip().splitlines())
+
+
+def _plain_line(line: str) -> str:
+    line = MARKUP.sub(r"\\\1", html.escape(line.strip(), quote=False))
+    line = AUTOLINK.sub(lambda m: m.group(0).replace(":", "\\:").replace(".", "\\."), line)
+    return LINE_MARKUP.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+
+
+def answer_markdown(text: str) -> str:
+    """An answer as the chat shows it: our Markdown keeps its formatting, but no HTML element and no image (a
+    language model could echo a pasted tag); '<' shows as itself."""
+    return text.replace("<", "&lt;").replace("![", "!\\[")
 
 
 def shown_question(text: str, limit: int) -> str:
     """The question as the chat shows it: a pasted 100k-character text would bury the conversation."""
     text = text.strip()
     if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… _[{len(text):,} characters; only the first {limit:,} are used]_"
+        return plain_markdown(text)
+    return f"{plain_markdown(text[:limit])}… _[{len(text):,} characters; only the first {limit:,} are used]_"
 
 
 def chat_text(answer: Answer) -> str:
     """The answer as the chat shows it; "not in the convention" and "declined" are marked as such."""
     mark = KIND_MARKS.get(answer.kind)
-    return f"{mark}\n\n{answer.text}" if mark else answer.text
+    text = answer_markdown(answer.text)
+    return f"{mark}\n\n{text}" if mark else text
 
 
 def status_line(answer: Answer) -> str:
@@ -140,6 +183,11 @@ def chip_labels(state: AskState) -> list[str]:
     return list(dict.fromkeys(chip_label(c) for c in state.citations))
 
 
+def cited_articles(citations: tuple[Citation, ...]) -> list[int]:
+    """The articles an answer cites, in the order it cites them."""
+    return list(dict.fromkeys(c.article for c in citations if c.article is not None))
+
+
 def passages_html(state: AskState, selected: str | None = None) -> str:
     """The cited passages of the latest answer as cards; the one whose chip was clicked is highlighted."""
     if state.abstained:
@@ -163,8 +211,9 @@ def _card(c: Citation, selected: bool) -> str:
         where += f", paragraph {c.paragraph}" if c.paragraph_verified else f", {c.paragraph_note}"
     cls = "uncc-passage selected" if selected else "uncc-passage"
     body = BOLD.sub(r"<strong>\1</strong>", html.escape(" ".join(c.text.split())))
+    article = f' data-article="{c.article}"' if c.article is not None else ""
     return (
-        f'<article class="{cls}" data-label="{html.escape(chip_label(c))}" id="{html.escape(c.passage_id)}">'
+        f'<article class="{cls}" data-label="{html.escape(chip_label(c))}"{article} id="{html.escape(c.passage_id)}">'
         f'<div class="uncc-passage-head"><span class="uncc-label">{html.escape(c.label)}</span>'
         f'<span class="uncc-kind uncc-kind-{c.source}">{html.escape(SOURCE_NAMES.get(c.source, c.source))}</span></div>'
         f'<div class="uncc-passage-title">{html.escape(where)} · {html.escape(c.title)}</div>'

@@ -1,7 +1,8 @@
 """The Case tab's logic: plan a case file held as text in the browser, mark steps, and bundle the outputs.
 
 The case text lives in the page (the browser session) and is sent with each click; nothing here keeps it. The
-files a user downloads are written to Gradio's own cache folder, which the app clears on a timer.
+browser also keeps a copy in its local storage (the autosave), so a reload or a closed tab does not lose it.
+The files a user downloads are written to Gradio's own cache folder, which the app clears on a timer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from assistant.planning.drafts import plan_drafts
 from assistant.planning.log import mark_text
 from assistant.planning.planner import OPEN, Plan, Planner, slug
 from assistant.settings import Settings
+from assistant.ui.draft import desk_text
 
+CASE_AUTOSAVE_VERSION = 1  # {"version": 1, "saved": "YYYY-MM-DD HH:MM", "text": "..."}; anything else is discarded
 STATUS_CLASS = {"to do": "todo", "overdue": "overdue", "sent": "done", "answered": "done", "refused": "refused"}
 
 
@@ -113,3 +116,25 @@ def write_bundle(settings: Settings, case_text: str, plan: Plan, folder: Path) -
         for file_name, draft in plan_drafts(plan, casefile, settings):
             bundle.writestr(file_name, draft.markdown)
     return [case_path, ics_path, zip_path]
+
+
+def case_autosave(text: str | None, now: dt.datetime | None = None) -> dict[str, object]:
+    """What the browser keeps of the editor: its text, and when."""
+    when = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return {"version": CASE_AUTOSAVE_VERSION, "saved": when, "text": text or ""}
+
+
+def read_case_autosave(saved: object) -> tuple[str | None, str, bool]:
+    """The editor's autosave as the browser sent it: (the text to restore or None, the notice, whether the
+    autosave was unreadable and is to be discarded). Only text of the current shape reaches the editor."""
+    if saved is None or saved == {} or saved == "":
+        return None, "", False
+    if not (isinstance(saved, dict) and saved.get("version") == CASE_AUTOSAVE_VERSION and "text" in saved):
+        return None, desk_text("case_unreadable"), True
+    text = saved["text"]
+    if not isinstance(text, str):
+        return None, desk_text("case_unreadable"), True
+    if not text.strip():
+        return None, "", False
+    when = saved.get("saved") if isinstance(saved.get("saved"), str) else ""
+    return text, desk_text("case_restored", saved=when[:16] or "at an unknown time"), False

@@ -2,7 +2,9 @@
 downloads (case file, deadlines, all drafts). The logic is in `assistant.ui.case`.
 
 The case stays in the browser: the editor holds it, each click sends it, and nothing on the server keeps it
-except the files the user asks to download (in Gradio's cache, which the app clears on a timer).
+except the files the user asks to download (in Gradio's cache, which the app clears on a timer). Every edit is
+also autosaved in the browser's local storage (`draft_tab.browser_storage`) and put back in the editor, with a
+notice, when the page is opened again.
 """
 
 from __future__ import annotations
@@ -12,14 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.context import Context
 from gradio.utils import get_upload_folder
 
 from assistant.settings import Settings
-from assistant.ui.case import marked, plan_date, plan_html, plan_text, write_bundle
-from assistant.ui.draft_tab import PRIVATE
+from assistant.ui.case import (
+    case_autosave,
+    marked,
+    plan_date,
+    plan_html,
+    plan_text,
+    read_case_autosave,
+    write_bundle,
+)
+from assistant.ui.draft_tab import PRIVATE, browser_storage
 from assistant.ui.guard import error_html, guarded, shown_in, warning
 
 MAX_UPLOAD_BYTES = 2_000_000
+AUTOSAVE_KEY = "uncc-case-autosave"  # the browser's copy of the editor, under this local storage key
+READ_AUTOSAVE, WRITE_AUTOSAVE = browser_storage(AUTOSAVE_KEY)
 FIRST_EXAMPLE = "ransomware"  # the case that shows every kind of step
 # Asked in the browser before the editor's text is replaced; the answer reaches the handler as `replace`.
 CONFIRM = """(first, _ok, text) => [first, !(text && text.trim()) ||
@@ -66,6 +79,7 @@ def case_tab(settings: Settings) -> None:
             message = gr.Markdown(elem_id="case-status")
 
     replace = gr.Checkbox(value=True, visible=False)  # set by CONFIRM in the browser
+    kept = gr.JSON(None, visible=False)  # the autosave, as the page holds it for the storage hooks
 
     @guarded(shown_in([editor, message], message))
     def on_example(name: str, replace_ok: bool, current: str) -> tuple[Any, str]:
@@ -118,6 +132,34 @@ def case_tab(settings: Settings) -> None:
         # The files no longer match the case once it is edited: clear them rather than let a stale one go out.
         return None, ""
 
+    @guarded(lambda problem: gr.skip())  # a failed autosave keeps the last one
+    def on_edit(text: str | None) -> dict[str, object]:
+        # Every change (typed, loaded, marked) goes to the browser's local storage, never to the server's disk.
+        return case_autosave(text)
+
+    @guarded(shown_in([editor, message, kept], message))
+    def on_open(saved: Any, current: str | None) -> tuple[Any, ...]:
+        """The page opened: the case file autosaved in this browser back in the editor, with a notice."""
+        text, notice, unreadable = read_case_autosave(saved)
+        if unreadable:
+            return gr.skip(), warning(notice), case_autosave("")
+        if text is None or (current or "").strip():
+            return gr.skip(), gr.skip(), gr.skip()
+        return text, notice, gr.skip()
+
+    store = {"fn": None, "inputs": kept, "js": WRITE_AUTOSAVE, "show_progress": "hidden", "api_visibility": PRIVATE}
+    if Context.root_block is not None:  # the page that holds this tab
+        Context.root_block.load(
+            on_open, inputs=[kept, editor], outputs=[editor, message, kept], js=READ_AUTOSAVE, api_visibility=PRIVATE
+        ).then(**store)
+    editor.change(
+        on_edit,
+        inputs=editor,
+        outputs=kept,
+        trigger_mode="always_last",
+        show_progress="hidden",
+        api_visibility=PRIVATE,
+    ).then(**store)
     example.click(
         on_example, inputs=[chosen, replace, editor], outputs=[editor, message], api_visibility=PRIVATE, js=CONFIRM
     )

@@ -1,25 +1,32 @@
 """The Draft tab's logic: widgets from a request type's form, form values to a case, the checklist, the files.
 
-Everything goes through `assistant.drafting`'s public API; nothing here touches Gradio. A form field becomes
-a text box, a drop-down or a yes/no choice; what the user typed becomes a case mapping that the drafting API
-validates, checks and renders. Nothing the user typed is lost without asking: replacing a form that has
-content needs a confirmation, and files prepared from an earlier state of the form are withdrawn as soon as
-it changes.
+Everything goes through `assistant.drafting`; nothing here touches Gradio. A form field becomes a text box, a
+drop-down or a yes/no choice; what the user typed becomes a case mapping that the drafting API validates,
+checks and renders. Nothing the user typed is lost without asking: replacing a form that has content needs a
+confirmation, files prepared from an earlier state of the form are withdrawn as soon as it changes, the forms
+are autosaved in the browser (and offered back on return), and a form is saved and opened as the YAML case file
+that `uncc draft TYPE --case FILE` reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
 from assistant import drafting
 from assistant.drafting import CheckReport, FieldSpec, FormSpec
-from assistant.drafting.case import MAX_CASE_BYTES, CaseDoc, parse_case
-from assistant.errors import DraftError
+from assistant.drafting.case import MAX_CASE_BYTES, CaseDoc, parse_case, validate_case
+from assistant.drafting.casefile import CaseFile, is_casefile, load_casefile
+from assistant.drafting.from_case import case_for_request, states_for
+from assistant.errors import AssistantError, DraftError
+from assistant.prompts import PLACEHOLDER, PROMPTS
 from assistant.settings import Settings
 from assistant.ui.guard import error_html
 
@@ -30,10 +37,51 @@ FILE_FORMATS = ("docx", "pdf", "md")  # in the order the downloads list them
 DOWNLOAD_HINT = "Click ⇣ beside a file above to download it."
 FILES_READY = f"Files ready: Word, PDF and Markdown. {DOWNLOAD_HINT}"
 FILES_STALE = "The form changed, so the files prepared earlier were withdrawn: prepare them again."
+# The desk's wording in prompts/ui.yaml, and the placeholders each entry must have.
+DESK_TEXT = {
+    "save_case": set(),
+    "open_case": set(),
+    "choose_state": set(),
+    "replace_with_case": set(),
+    "case_saved": {"name", "type"},
+    "restore_draft": set(),
+    "discard_draft": set(),
+    "draft_found": {"saved", "forms"},
+    "draft_migrated": {"dropped"},
+    "draft_unreadable": set(),
+    "restore_clash": {"forms"},
+    "draft_restored": set(),
+    "draft_discarded": set(),
+    "case_restored": {"saved"},
+    "case_unreadable": set(),
+}
 CONFIRM_EXAMPLE = (
     "**Replace what you typed with the example?** The form already has content, and the fictitious example "
     "would overwrite every field of it."
 )
+
+
+@cache
+def desk_texts(folder: Path = PROMPTS) -> dict[str, str]:
+    """The desk's wording from prompts/ui.yaml, checked: each key present, each with exactly its placeholders."""
+    path = folder / "ui.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
+    if not isinstance(data, dict) or not set(DESK_TEXT) <= set(data):
+        missing = sorted(set(DESK_TEXT) - set(data if isinstance(data, dict) else {}))
+        raise AssistantError(f"{path} lacks the entries {missing}.")
+    for key, wanted in DESK_TEXT.items():
+        found = set(PLACEHOLDER.findall(str(data[key])))
+        if found != wanted:
+            raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
+    return {key: " ".join(str(data[key]).split()) for key in DESK_TEXT}
+
+
+def desk_text(key: str, **values: object) -> str:
+    """One of the desk's entries of prompts/ui.yaml with its placeholders filled in."""
+    return desk_texts()[key].format(**values)
 
 
 @dataclass(frozen=True)
@@ -234,3 +282,284 @@ def draft_api(settings: Settings, request_type: str, case_text: str) -> tuple[st
 def form_intro(form: FormSpec) -> str:
     """The Markdown above a form: what the request is for and what it rests on."""
     return f"**{form.title}** ({form.legal_basis.label}). {form.summary}\n\nFields marked * are required."
+
+
+# -- the case file: save the form as YAML, open a YAML case file into it ----------------------------------------
+
+MAX_UPLOAD_BYTES = 10_000_000  # refused before reading: a request's case file is a few kilobytes
+UPLOAD_LIMIT = f"{MAX_UPLOAD_BYTES // 10**6} MB"
+CONFIRM_UPLOAD = (
+    "**Replace what you typed with the case file {name}?** The form already has content, and the case file "
+    "would overwrite every field of it."
+)
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """The safe dumper, with text of several lines written as a `|` block (line breaks kept, easy to edit)."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_CaseDumper.add_representer(str, _represent_text)
+
+
+def case_file_text(settings: Settings, request_type: str, values: Sequence[Any], today: dt.date | None = None) -> str:
+    """The form as the YAML case file `uncc draft TYPE --case FILE` reads: a comment saying so, then one
+    `field: value` per filled field, in the form's order. A form with an invalid value is refused (DraftError,
+    naming the field by its label): the file must open again, in the form and in the command line."""
+    form = drafting.form(request_type, settings)
+    case = case_from_values(form, values)
+    if not case:
+        raise DraftError("The form is empty: there is nothing to save yet.")
+    try:
+        validate_case(form, CaseDoc(data=case, source=FORM_SOURCE))
+    except DraftError as exc:
+        raise DraftError(f"{_with_labels(form, str(exc))}\n\nFix it, then save the case file again.") from None
+    for spec in form.fields:  # a date written as one is saved as one (unquoted), as the example case files are
+        if spec.type == "date" and spec.name in case:
+            case[spec.name] = dt.date.fromisoformat(str(case[spec.name]).strip())
+    day = (today or dt.date.today()).isoformat()
+    head = (
+        f"# Case file for `uncc draft {request_type}` ({form.title}), saved from the web app on {day}.\n"
+        f"# Open it again in the Draft tab (Open a case file), or run: uncc draft {request_type} --case FILE --check\n"
+    )
+    body = yaml.dump(case, Dumper=_CaseDumper, sort_keys=False, allow_unicode=True, width=100)
+    return head + body
+
+
+def case_file_name(settings: Settings, request_type: str, values: Sequence[Any]) -> str:
+    """'case_preservation_NCP-2026-0311.yaml': the drafts' own name (type and reference), marked as the case."""
+    form = drafting.form(request_type, settings)
+    result = drafting.draft(request_type, CaseDoc(data=case_from_values(form, values), source=FORM_SOURCE), settings)
+    return "case_" + Path(drafting.file_name(result, "md")).stem + ".yaml"
+
+
+def write_case_file(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> Path:
+    """The form's case file in `folder` (a fresh per-request folder the caller owns)."""
+    text = case_file_text(settings, request_type, values)
+    path = folder / case_file_name(settings, request_type, values)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def case_saved_status(path: Path, request_type: str) -> str:
+    return desk_text("case_saved", name=path.name, type=request_type)
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """A case file opened for one form: the widget values to show, or the States to choose from first."""
+
+    name: str  # the file's name, for messages
+    values: list[Any] | None  # None while a State must be chosen
+    notes: tuple[str, ...] = ()  # said beside the form: the State chosen, fields the case file kept but not used
+    casefile: CaseFile | None = None  # a whole-case file, kept to fill the form once a State is chosen
+    states: tuple[str, ...] = ()  # several: the user chooses
+
+    @property
+    def message(self) -> str:
+        if self.values is None:
+            listed = ", ".join(self.states[:-1]) + f" and {self.states[-1]}"
+            return (
+                f"**{self.name}** is a whole-case file naming {len(self.states)} States this request could go to: "
+                f"{listed}. Choose the requested State below; the form is filled for that State only."
+            )
+        return " ".join([f"Opened **{self.name}**.", *self.notes])
+
+
+def read_upload(path: Path) -> str:
+    """The text of an uploaded case file; a file too large is refused before it is read."""
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise DraftError(
+            f"{path.name} is {size / 1e6:.1f} MB; a case file must stay under {UPLOAD_LIMIT}. "
+            "Nothing was changed in the form."
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DraftError(f"{path.name} is not UTF-8 text: save the case file as UTF-8 YAML.") from None
+
+
+def open_case_text(settings: Settings, request_type: str, text: str, name: str) -> OpenedCase:
+    """Read a case file for the form of `request_type` with the command line's own reader and checks: a
+    single-request file (`uncc draft TYPE --example`) or a whole-case file (with a `case:` section), from which
+    the fields of this request are drawn as `uncc draft TYPE --case FILE --state STATE` draws them. Any problem
+    raises DraftError naming the field (by its label) and line; the form is then left as it is."""
+    form = drafting.form(request_type, settings)
+    doc = parse_case(text, source=name)
+    if is_casefile(doc.data):
+        casefile, warnings = load_casefile(doc)
+        states = states_for(casefile, request_type)
+        if not states:
+            raise DraftError(
+                f"{name} is a whole-case file, but it names no other State a {form.title.lower()} could go to "
+                "(its data, assets, persons and investigations abroad decide that; see docs/case-file.md)."
+            )
+        if len(states) > 1:
+            return OpenedCase(name, None, tuple(warnings), casefile, tuple(states))
+        return state_case(settings, request_type, casefile, states[0], name, warnings)
+    return OpenedCase(name, values_from_case(form, _checked(settings, form, doc, name)))
+
+
+def state_case(
+    settings: Settings,
+    request_type: str,
+    casefile: CaseFile,
+    state: str,
+    name: str,
+    warnings: Sequence[str] = (),
+) -> OpenedCase:
+    """The form filled from a whole-case file for the request to `state`."""
+    form = drafting.form(request_type, settings)
+    fields = case_for_request(casefile, request_type, settings.knowledge_dir, state)
+    doc = CaseDoc(data=fields, source=f"{name} ({request_type} request to {state})")
+    values = values_from_case(form, _checked(settings, form, doc, name))
+    notes = [f"Filled for the request to **{state}** from the whole-case file.", *(f"Note: {w}." for w in warnings)]
+    return OpenedCase(name, values, tuple(notes))
+
+
+def _checked(settings: Settings, form: FormSpec, doc: CaseDoc, name: str) -> dict[str, Any]:
+    """The case's fields, validated against the form; a file of another request type says which."""
+    try:
+        validate_case(form, doc)
+    except DraftError as exc:
+        message = _with_labels(form, str(exc))
+        if "unknown field" in message:
+            fits = [t for t in drafting.list_types(settings) if t != form.type and _fits(settings, t, doc)]
+            if fits:
+                message += f"\n\nIt fits the {fits[0]} form: choose that request type, then open it."
+        raise DraftError(message) from None
+    return doc.data
+
+
+def _fits(settings: Settings, request_type: str, doc: CaseDoc) -> bool:
+    try:
+        validate_case(drafting.form(request_type, settings), doc)
+    except DraftError:
+        return False
+    return True
+
+
+# -- autosave in the browser ------------------------------------------------------------------------------------
+
+AUTOSAVE_VERSION = 1  # the shape below; anything else is from another version of the app
+
+
+@dataclass(frozen=True)
+class Autosaved:
+    """What the browser kept of the Draft tab, read back and checked against today's forms."""
+
+    forms: dict[str, list[Any]] = field(default_factory=dict)  # widget values of each form that has content
+    current: str | None = None  # the form last edited
+    saved: str = ""  # when, as 'YYYY-MM-DD HH:MM' ('' if not said)
+    notes: tuple[str, ...] = ()  # what could not be restored: fields or request types the app no longer has
+    discarded: bool = False  # the whole autosave was unreadable (another shape) and is dropped
+
+
+def autosave_entry(form: FormSpec, values: Sequence[Any]) -> dict[str, Any] | None:
+    """The form's widget values as typed (not yet validated), by field name, blanks left out; None if empty."""
+    if not case_from_values(form, values):
+        return None
+    return {
+        spec.name: value
+        for spec, value in zip(form.fields, values, strict=True)
+        if value is not None and not (isinstance(value, str) and not value.strip())
+    }
+
+
+def autosave_with(saved: Any, form: FormSpec, values: Sequence[Any], now: dt.datetime | None = None) -> dict[str, Any]:
+    """The autosave after an edit of one form: that form's entry replaced (removed when empty), the others kept."""
+    forms = dict(saved["forms"]) if _is_current(saved) else {}
+    entry = autosave_entry(form, values)
+    if entry is None:
+        forms.pop(form.type, None)
+    else:
+        forms[form.type] = entry
+    return _autosave(forms, form.type if entry is not None else None, now)
+
+
+def autosave_of(
+    forms: Mapping[str, FormSpec],
+    values: Mapping[str, Sequence[Any]],
+    current: str | None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The autosave of the forms as they are on screen (after "Discard", or a restore)."""
+    entries = {t: e for t, v in values.items() if (e := autosave_entry(forms[t], v)) is not None}
+    return _autosave(entries, current if current in entries else None, now)
+
+
+def _autosave(forms: dict[str, Any], current: str | None, now: dt.datetime | None) -> dict[str, Any]:
+    when = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return {"version": AUTOSAVE_VERSION, "saved": when, "current": current, "forms": forms}
+
+
+def _is_current(saved: Any) -> bool:
+    return isinstance(saved, dict) and saved.get("version") == AUTOSAVE_VERSION and isinstance(saved.get("forms"), dict)
+
+
+def read_autosave(saved: Any, forms: Mapping[str, FormSpec]) -> Autosaved:
+    """The autosave the browser sent, checked field by field: nothing the forms cannot show reaches them.
+
+    Nothing saved (None, an empty save): nothing to offer. Another shape (an older or newer version of the
+    app): discarded, and said. The current shape is migrated to today's forms: a request type or a field the
+    app no longer has, or a value its widget cannot show (a choice no longer offered, a number where text was
+    expected), is left out and named in `notes`; the rest is offered."""
+    if saved is None or saved == {} or saved == "":
+        return Autosaved()
+    if not _is_current(saved):
+        return Autosaved(discarded=True)
+    restored: dict[str, list[Any]] = {}
+    notes: list[str] = []
+    for request_type, entry in saved["forms"].items():
+        form = forms.get(str(request_type))
+        if form is None or not isinstance(entry, dict):
+            notes.append(f"a form this app no longer has ({str(request_type)[:40]!r})")
+            continue
+        known = {spec.name: spec for spec in form.fields}
+        values: list[Any] = [None if widget(s).kind != "textbox" else "" for s in form.fields]
+        dropped = []
+        for name, value in entry.items():
+            spec = known.get(str(name))
+            if spec is None or not _shows(spec, value):
+                dropped.append(str(name)[:40])
+                continue
+            values[form.fields.index(spec)] = value
+        if dropped:
+            notes.append(f"{form.type}: {', '.join(repr(d) for d in dropped)}")
+        if case_from_values(form, values):
+            restored[form.type] = values
+    current = saved.get("current") if saved.get("current") in restored else next(iter(restored), None)
+    when = saved.get("saved") if isinstance(saved.get("saved"), str) else ""
+    return Autosaved(restored, current, when[:16], tuple(notes))
+
+
+def _shows(spec: FieldSpec, value: Any) -> bool:
+    """Whether the field's widget can show `value` as it was typed."""
+    w = widget(spec)
+    if w.kind == "textbox":
+        return isinstance(value, str)
+    return value is None or value in w.choices
+
+
+def restore_notice(autosaved: Autosaved, forms: Mapping[str, FormSpec]) -> str:
+    """The Markdown of the offer to restore: when it was saved, which forms, how many fields each."""
+    parts = [
+        f"{forms[t].title} ({n} field{'s' if n != 1 else ''})"
+        for t, values in autosaved.forms.items()
+        if (n := len(autosave_entry(forms[t], values) or {}))
+    ]
+    text = desk_text("draft_found", saved=autosaved.saved or "at an unknown time", forms="; ".join(parts))
+    if autosaved.notes:
+        text += " " + desk_text("draft_migrated", dropped="; ".join(autosaved.notes))
+    return text
+
+
+def restore_conflicts(
+    autosaved: Autosaved, forms: Mapping[str, FormSpec], current: Mapping[str, Sequence[Any]]
+) -> list[str]:
+    """The titles of the forms whose content (typed since the page opened) restoring would replace."""
+    return [forms[t].title for t, values in autosaved.forms.items() if needs_confirmation(forms[t], current[t], values)]

@@ -46,6 +46,25 @@ UI_TEXT = {
     "related_articles": set(),
     "open_in_reader": {"number"},
     "bad_link": {"problem", "number"},
+    # The Ask tab's conversation (assistant.ui.conversation)
+    "history_restored": {"count"},
+    "history_discarded": set(),
+    "history_cleared": set(),
+    "history_not_saved": set(),
+    "export_button": set(),
+    "export_files": set(),
+    "export_ready": set(),
+    "export_empty": set(),
+    "export_bad": {"problem"},
+    "export_title": set(),
+    "export_intro": {"date", "count"},
+    "export_question": {"number"},
+    "export_answer": set(),
+    "export_citations": set(),
+    "export_no_citations": set(),
+    "draft_this": {"title", "article"},
+    "draft_none": set(),
+    "draft_from_answer": {"articles", "title"},
 }
 
 
