@@ -25,8 +25,8 @@ from assistant.drafting import CheckReport, FieldSpec, FormSpec
 from assistant.drafting.case import MAX_CASE_BYTES, CaseDoc, parse_case, validate_case
 from assistant.drafting.casefile import CaseFile, is_casefile, load_casefile
 from assistant.drafting.from_case import case_for_request, states_for
-from assistant.errors import AssistantError, DraftError
-from assistant.prompts import PLACEHOLDER, PROMPTS
+from assistant.errors import DraftError
+from assistant.prompts import PROMPTS, checked_wording
 from assistant.settings import Settings
 from assistant.ui.guard import error_html
 
@@ -64,19 +64,7 @@ CONFIRM_EXAMPLE = (
 @cache
 def desk_texts(folder: Path = PROMPTS) -> dict[str, str]:
     """The desk's wording from prompts/ui.yaml, checked: each key present, each with exactly its placeholders."""
-    path = folder / "ui.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
-    if not isinstance(data, dict) or not set(DESK_TEXT) <= set(data):
-        missing = sorted(set(DESK_TEXT) - set(data if isinstance(data, dict) else {}))
-        raise AssistantError(f"{path} lacks the entries {missing}.")
-    for key, wanted in DESK_TEXT.items():
-        found = set(PLACEHOLDER.findall(str(data[key])))
-        if found != wanted:
-            raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
-    return {key: " ".join(str(data[key]).split()) for key in DESK_TEXT}
+    return checked_wording(folder / "ui.yaml", DESK_TEXT)
 
 
 def desk_text(key: str, **values: object) -> str:

@@ -14,12 +14,10 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
-
 from assistant import __version__
-from assistant.errors import AssistantError, InvalidInput
+from assistant.errors import InvalidInput
 from assistant.knowledge import ARTICLE_COUNT, ROMAN, KnowledgeBase, knowledge_files
-from assistant.prompts import PLACEHOLDER, PROMPTS
+from assistant.prompts import PROMPTS, checked_wording
 from assistant.records import Article, GuidanceNote, Passage
 from assistant.retrieve import HybridRetriever
 from assistant.runtime import Runtime
@@ -71,21 +69,7 @@ UI_TEXT = {
 @cache
 def ui_texts(folder: Path = PROMPTS) -> dict[str, str]:
     """The reader's wording, checked: each key present, each with exactly its placeholders."""
-    path = folder / "ui.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssistantError(f"{path} is missing or not valid YAML ({exc}); restore it from git.") from exc
-    if not isinstance(data, dict):
-        raise AssistantError(f"{path} must map each entry's name to its text; restore it from git.")
-    missing = sorted(set(UI_TEXT) - set(data))
-    if missing:
-        raise AssistantError(f"{path} lacks the entries {missing}.")
-    for key, wanted in UI_TEXT.items():
-        found = set(PLACEHOLDER.findall(str(data[key])))
-        if found != wanted:
-            raise AssistantError(f"{path}: '{key}' has placeholders {sorted(found)}, expected {sorted(wanted)}.")
-    return {key: " ".join(str(data[key]).split()) for key in UI_TEXT}
+    return checked_wording(folder / "ui.yaml", UI_TEXT)
 
 
 def ui_text(key: str, **values: object) -> str:
