@@ -432,8 +432,3 @@ class Planner:
                 text = " ".join(note.text.format(items=e.label, state=e.state).split())
                 notes.append(DomesticNote(text=text, articles=list(note.articles)))
         return notes
-
-
-def plan_case(cf: CaseFile, settings: Settings, today: dt.date, warnings: list[str] | None = None) -> Plan:
-    """Plan one case with the rules and States table of these settings."""
-    return Planner.from_settings(settings).plan(cf, today, warnings)

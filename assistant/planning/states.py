@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -111,8 +112,12 @@ def _validated(model: type[_Entry], path: Path) -> _Entry:
         raise KnowledgeError(f"{path}: {where}: {first['msg']} (format: knowledge/states/README.md).") from None
 
 
+@cache
 def load_states(knowledge_dir: Path, home: Path | None = None) -> StatesTable:
-    """The shipped table, with the user's files (HOME/states/*.yaml) replacing or adding entries."""
+    """The shipped table, with the user's files (HOME/states/*.yaml) replacing or adding entries.
+
+    Read once per process (a plan is planned on every click of the Case tab): a changed file takes effect at
+    the next start, like the rest of the knowledge base."""
     shipped = knowledge_dir / "states"
     status_path = shipped / "_convention.yaml"
     status = _validated(ConventionStatus, status_path) if status_path.exists() else ConventionStatus(as_of=dt.date.min)
