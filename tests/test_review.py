@@ -115,6 +115,73 @@ def test_a_request_that_leaves_out_one_element_gets_a_reply_asking_for_it(review
     assert "(art. 42)" in review.reply and "NCC-OST-2025-2291" in review.reply  # their reference, filled in
 
 
+def _element(review: Review, element_id: str):
+    return next(e for e in review.elements if e.id == element_id)
+
+
+@pytest.mark.parametrize(
+    ("name", "element_id", "evidence"),
+    [
+        # Named only in a sentence of the note verbale: long sentences and proper names are far from any model
+        # wording, but this one is far closer to the person sought than to any other element.
+        ("extradition-05-noteverbale.txt", "person_name", "Mr Raul Denes was born on 30 April 1983 in Valmont."),
+        # The addressee of a letter in prose, on a line of its own without "To:".
+        ("preservation-06-prose.txt", "requested_state", "To the 24/7 point of contact of the Kingdom of Valdoria"),
+    ],
+)
+def test_a_present_element_with_its_evidence_is_not_asked_for(reviews, name, element_id, evidence):
+    review = reviews[name]
+    element = _element(review, element_id)
+    assert element.status == "present" and element.evidence == evidence
+    assert review.text[element.start : element.end] == evidence  # the passage the tab highlights
+    assert element.label not in BULLET.findall(review.reply)
+    assert element.label not in review.reply
+
+
+@pytest.mark.parametrize(
+    ("name", "element_id", "starts"),
+    [
+        # The date in the account of the conduct: not the letter's date line ("Meridia City, 9 September 2025",
+        # shown before), nor the dates of the judgment and of the escape that come closer to "a date".
+        ("extradition-02-prose.txt", "offence_date", "From March 2021 to May 2022, Ms Baptiste received"),
+        # Not the e-mail's "Date: 3 June 2025" (shown before).
+        ("mla-02-email.txt", "offence_date", "Between October 2024 and March 2025, more than 200 residents"),
+        # The period is given inside the description of the data ("... for the period from 1 March 2025").
+        ("preservation-02-noteverbale.txt", "data_period", "The Office of the State Prosecutor asks that"),
+        # The value of the "To:" line, not a sentence of the body (the label's section used to run to the end).
+        ("mla-03-partial.txt", "requested_state", "the Central Authority of the Kingdom of Valdoria"),
+    ],
+)
+def test_the_evidence_is_the_passage_that_supplies_the_element(reviews, name, element_id, starts):
+    element = _element(reviews[name], element_id)
+    assert element.status == "present"
+    assert element.evidence and element.evidence.startswith(starts), element.evidence
+
+
+def test_structure_a_label_ends_at_a_blank_line_and_numbers_leave_headings():
+    lines = [
+        "Subject: Request for assistance - ref. X-1/2025",
+        "",
+        "Dear colleagues,",
+        "",
+        "We ask for the records of the account.",
+        "What we need: please send us",
+        "1) the statements,",
+        "",
+        "2) the login IP addresses.",
+        "",
+        "## 10. Persons concerned",
+        "",
+        "The persons responsible are unknown.",
+    ]
+    units = {u.text: u for u in segment([Line(t) for t in lines]).units}
+    assert units["Request for assistance - ref. X-1/2025"].heading == "Subject"
+    assert units["We ask for the records of the account."].heading == ""  # the body is not the subject's value
+    assert units["1) the statements,"].heading == "What we need"  # the items of a label's list stay with it
+    assert units["2) the login IP addresses."].heading == "What we need"
+    assert units["The persons responsible are unknown."].heading == "Persons concerned"
+
+
 def test_conduct_without_an_offence_named_is_unclear(reviews):
     offences = next(e for e in reviews["mla-02-email.txt"].elements if e.id == "offences")
     assert offences.status == "unclear"
@@ -270,13 +337,15 @@ def test_a_ten_page_request_is_reviewed_within_the_budget(reviewer, tmp_path):
     path = tmp_path / "ten-pages.md"
     path.write_text(long_request(), encoding="utf-8")
     units = len(segment([Line(t) for t in path.read_text(encoding="utf-8").splitlines()]).units)
-    start = time.perf_counter()
+    start = time.process_time()
     review = reviewer.review_file(path)
-    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - start
     assert units > reviewer.settings.review.max_units  # long enough to need the budget
     assert any(f"{reviewer.settings.review.max_units} of its {units}" in w for w in review.warnings)
-    # 2 s is the target on 2 idle cores (docs/review.md); this shared machine gets a wide margin.
-    assert elapsed < 8, elapsed
+    # 2 s is the target on 2 idle cores (docs/review.md). The CPU time of this process (all its threads) is
+    # checked, not the wall-clock: on this shared machine the wall-clock measures the other jobs (8 to 10 s at a
+    # load average of 9-10 on 2 cores), while the review itself costs 2.5-3.8 s of CPU whatever the load.
+    assert cpu < 6, cpu
     assert review.type == "mla"
 
 
@@ -298,3 +367,61 @@ def test_review_tab_shows_the_checklist_the_passages_and_the_points(reviews):
         assert f'id="review-passage-{e.start}"' in text or f"review-passage-{e.start}" not in table
     assert "detected, confidence" in summary_markdown(review)
     assert "(art. 42)" in points_markdown(review)
+
+
+# -- the Review tab: pasted text ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def on_review(reviewer: Reviewer):
+    """The Review tab's own handler, built in a page of its own, with the real reviewer behind it."""
+    import gradio as gr
+
+    from assistant.ui.review_tab import review_tab
+
+    with gr.Blocks() as demo:
+        review_tab(reviewer.settings)
+    return next(fn.fn for fn in demo.fns.values() if fn.fn is not None and fn.name == "on_review")
+
+
+def test_pasted_text_is_reviewed_like_the_file(reviews, on_review):
+    source = SET / "dev" / "preservation-01-form.txt"
+    summary, checklist, points, text, files, reply = on_review(None, source.read_text(encoding="utf-8"), "detect")
+    assert "Request for the expedited preservation" in summary and "detected, confidence" in summary
+    for e in reviews[source.name].elements:  # the same Reviewer: the same checklist as the uploaded file
+        assert f'data-element="{e.id}" data-status="{e.status}"' in checklist
+    assert "<mark " in text and "(art. 42)" in points
+    assert reply.startswith("# Acknowledgement of receipt") and "Why preservation is necessary" in reply
+    assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
+
+
+def _refusal(outputs: tuple) -> str:
+    """The message a refused review shows in the summary; every other output is left as it was."""
+    import gradio as gr
+
+    summary, *rest = outputs
+    assert all(isinstance(o, type(gr.skip())) for o in rest), rest
+    assert summary.startswith("⚠️") and "Traceback" not in summary and "Error" not in summary
+    return summary
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "words"),
+    [
+        (None, "", "Upload the file of the request, or paste its text"),
+        (None, " \n\t \n", "Upload the file of the request, or paste its text"),
+        (SET / "dev" / "mla-01-formal.md", "Some pasted text", "both a file and pasted text"),
+        (None, "Please help us with our case, reference 12/2025, dated 3 May 2025.", "does not look like a request"),
+        (None, "x" * (10 * 1024 * 1024 + 1), r"The pasted text is 10\.0 MB, over the 10 MB limit"),
+    ],
+    ids=["empty", "blank", "both", "too-short", "too-long"],
+)
+def test_bad_pasted_input_gets_a_clear_message(on_review, path, text, words):
+    assert re.search(words, _refusal(on_review(str(path) if path else None, text, "detect")))
+
+
+def test_review_text_refuses_empty_and_oversized_text(reviewer):
+    with pytest.raises(NotARequest, match="The pasted text is empty"):
+        reviewer.review_text("   \n")
+    with pytest.raises(UnreadableRequest, match="over the 10 MB limit"):
+        reviewer.review_text("é" * (6 * 1024 * 1024))  # 12 MB once encoded: the limit is on bytes, as for a file

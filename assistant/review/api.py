@@ -21,7 +21,7 @@ from assistant.ingest.pages import Line
 from assistant.ports import Embedder
 from assistant.review.considerations import considerations
 from assistant.review.elements import FormLibrary, form_library
-from assistant.review.errors import NotARequest
+from assistant.review.errors import NotARequest, UnreadableRequest
 from assistant.review.matcher import (
     DocVectors,
     ElementMatch,
@@ -35,7 +35,7 @@ from assistant.review.matcher import (
     type_score,
 )
 from assistant.review.model import ElementResult, Review
-from assistant.review.reader import read_request
+from assistant.review.reader import MB, read_request
 from assistant.review.reply import render_reply
 from assistant.review.segment import Document, segment
 from assistant.review.wording import say
@@ -80,11 +80,16 @@ class Reviewer:
         return self._review(read.name, doc, request_type, read.warnings, time.perf_counter() - reading)
 
     def review_text(self, text: str, request_type: str | None = None, name: str = "pasted text") -> Review:
-        """Review a request pasted as text."""
+        """Review a request pasted as text: refused, with a message to show as is, when it is empty or larger
+        than a request file may be (`max_file_mb`)."""
         if request_type:
             form_path(self.settings.knowledge_dir, request_type)
-        if not text.strip():
-            raise NotARequest(say(self.settings.prompts_dir, "empty", name=name))
+        prompts, limit = self.settings.prompts_dir, self.settings.review.max_file_mb
+        if not (text or "").strip():
+            raise NotARequest(say(prompts, "pasted_empty"))
+        size = len(text.encode("utf-8", errors="replace"))
+        if size > limit * MB:
+            raise UnreadableRequest(say(prompts, "pasted_too_large", size_mb=f"{size / MB:.1f}", limit_mb=limit))
         start = time.perf_counter()
         doc = self._document(name, [Line(t) for t in text.splitlines()])
         reading = time.perf_counter() - start

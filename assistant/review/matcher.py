@@ -5,14 +5,16 @@ Two signals, both from the embedding model:
 - heading: how close the heading of the passage's section (or the label of its "Label: value" line) is to the
   element's label, so that a section headed "Summary of the facts" supplies the facts whatever its sentences say.
 A passage counts for an element only if no other element of the form fits it clearly better (`margin`): the
-sentence naming the requested State's central authority must not also pass for the requesting authority.
+sentence naming the requested State's central authority must not also pass for the requesting authority. A
+passage whose similarity to one element stands far above its similarity to the others (`standout_min`) counts
+for it even when it is not close in absolute terms: proper names and long sentences are far from any wording.
 The thresholds are in `ReviewSettings`, calibrated on evals/review/dev with `python -m evals.review_eval`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -22,7 +24,7 @@ import yaml
 
 from assistant.errors import KnowledgeError
 from assistant.ports import Embedder
-from assistant.review.elements import FormVectors
+from assistant.review.elements import ElementSpec, FormVectors
 from assistant.review.segment import Document
 from assistant.settings import ReviewSettings
 
@@ -183,8 +185,11 @@ def decide(
 ) -> list[ElementMatch]:
     """Present, unclear or missing for each element of the form, with the passage behind it.
 
-    A passage that has what an element's content check needs (a date for a date, a provision of law for an
-    offence, a telephone number or e-mail address for a contact) gets `pattern_bonus` for that element."""
+    The ways an element may be found are tried in order (its heading or label, a close passage, a passage that
+    stands out for it, a passage with the pattern its check needs, a narrative): the first whose passages pass
+    the element's content check makes it present; if none does, the first found makes it unclear, with the
+    check's note. A passage that has what an element's content check needs (a date for a date, a provision of
+    law for an offence, a telephone number or e-mail address for a contact) gets `pattern_bonus` for it."""
     text, head = scores.text, scores.head
     out: list[ElementMatch] = []
     if not len(text):
@@ -197,46 +202,94 @@ def decide(
         if rule:
             for name in rule[0]:
                 hits[:, i] |= masks[name][: len(text)]
+        for name in checks.excluded.get(element.name, ()):
+            # A passage of this kind cannot supply the element by its wording (the letter's own date line
+            # is not the date of the offence), though a heading or label still can.
+            blocked = masks[name][: len(text)]
+            text[blocked, i] = 0.0
+            hits[blocked, i] = False
     text += settings.pattern_bonus * hits
     margin = settings.margin
     # A passage counts for an element when no other element fits it clearly better, or when it has what the
     # element's check needs (a sentence of the facts that gives the date counts for the date).
     own_t = (text >= text.max(axis=1, keepdims=True) - margin) | hits
     own_h = head >= head.max(axis=1, keepdims=True) - margin
-    for i, element in enumerate(scores.form.elements):
-        t, h = text[:, i], head[:, i]
-        cand_t, cand_h = np.where(own_t[:, i], t, 0.0), np.where(own_h[:, i], h, 0.0)
+    # How far a passage's similarity to each element stands above its similarity to the form's other elements:
+    # a sentence of a note verbale that names the person sought is only moderately close to "Name of the person
+    # sought" (long sentences and proper names are far from any model wording), but far closer to it than to
+    # the other elements.
+    stand = standout(scores.text)
+    names = {e.name: i for i, e in enumerate(scores.form.elements)}
+    # A passage with what an element needs that clearly tells its partner element (`told_with`) supplies it:
+    # a dated sentence of the account of the conduct gives the date of the offence.
+    told_in = np.zeros(text.shape, dtype=bool)
+    for name, partner in checks.told_with.items():
+        if name in names and partner in names:
+            j, k = names[name], names[partner]
+            tells = own_t[:, k] | (stand[:, k] >= settings.standout_min)  # the passage is about the partner
+            told_in[:, j] = hits[:, j] & (text[:, j] > 0) & (text[:, k] >= settings.unclear_min) & tells
+
+    def _ways(i: int, element: ElementSpec, t: np.ndarray, cand_t: np.ndarray, cand_h: np.ndarray):
+        """Each way the request may supply the element, in order of trust: (passage shown, passages, via)."""
         if cand_h.max() >= settings.heading_min:
             section = np.flatnonzero(cand_h >= cand_h.max() - 1e-6)
-            unit = int(section[np.argmax(t[section])])
-            support = [int(u) for u in section]
-            match = ElementMatch(element.name, "present", unit, via="heading")
-        elif cand_t.max() >= settings.present_min:
+            # The passage of the section that is most about this element: a letterhead heads the whole letter,
+            # and its closest sentence may be about something else (the contact line names the office too).
+            about = np.where(cand_t[section] > 0, cand_t[section], t[section] - 1.0)
+            yield int(section[np.argmax(about)]), [int(u) for u in section], "heading"
+        if cand_t.max() >= settings.present_min:
             unit = int(np.argmax(cand_t))
-            support = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)] or [unit]
-            match = ElementMatch(element.name, "present", unit, via="text")
-        elif element.name in checks.decisive and (t * hits[:, i]).max() >= settings.unclear_min:
+            yield unit, [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)] or [unit], "text"
+        distinct = np.where((stand[:, i] >= settings.standout_min) & (t >= settings.unclear_min), t, 0.0)
+        if distinct.max() > 0:
+            support = sorted({*np.flatnonzero(cand_t >= settings.unclear_min), *np.flatnonzero(distinct)})
+            yield int(np.argmax(distinct)), [int(u) for u in support], "text"
+        partner = names.get(checks.told_with.get(element.name, ""))
+        if element.name in checks.decisive and (t * hits[:, i]).max() >= settings.unclear_min:
             unit = int(np.argmax(t * hits[:, i]))
-            support = [unit]
-            match = ElementMatch(element.name, "present", unit, via="text")
-        elif element.field.min_words and _words(doc, np.flatnonzero(cand_t >= settings.unclear_min)) >= (
-            element.field.min_words * settings.narrative_factor
-        ):
+            if partner is not None:
+                # Of the passages that have what it needs, the one that also tells the partner element: the
+                # date of the offence is the date in the account of the conduct, not that of the judgment.
+                unit = int(np.argmax(np.where(hits[:, i] & (t > 0), stand[:, i] + stand[:, partner], -np.inf)))
+            yield unit, [unit], "text"
+        if partner is not None and told_in[:, i].any():
+            unit = int(np.argmax(np.where(told_in[:, i], stand[:, i] + stand[:, partner], -np.inf)))
+            yield unit, [unit], "text"
+        narrative = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)]
+        if element.field.min_words and _words(doc, narrative) >= element.field.min_words * settings.narrative_factor:
             # A narrative (the facts) is told over several sentences, none of which need be close on its own.
-            support = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)]
-            unit = int(support[np.argmax(t[support])])
-            match = ElementMatch(element.name, "present", unit, via="text")
+            yield narrative[int(np.argmax(t[narrative]))], narrative, "text"
+
+    for i, element in enumerate(scores.form.elements):
+        t = text[:, i]
+        cand_t = np.where(own_t[:, i], t, 0.0)
+        found = None  # the first way that finds the element, with why it may not suffice
+        for unit, support, via in _ways(i, element, t, cand_t, np.where(own_h[:, i], head[:, i], 0.0)):
+            problem = checks.problem(element.field, [doc.units[u].text for u in support])
+            if not problem:
+                found = ElementMatch(element.name, "present", unit, via=via)
+                break
+            # Found, but without what makes it usable: another way may still find it with that (the "Offence:"
+            # line names no date, the facts further down give it).
+            found = found or ElementMatch(element.name, "unclear", unit, problem, via)
+        if found is not None:
+            out.append(found)
         elif t.max() >= settings.unclear_min:
-            out.append(ElementMatch(element.name, "unclear", int(np.argmax(t)), checks.weak_note, "text"))
-            continue
+            # Shown as the passage that comes close: one about this element rather than another, if any.
+            unit = int(np.argmax(cand_t if cand_t.max() >= settings.unclear_min else t))
+            out.append(ElementMatch(element.name, "unclear", unit, checks.weak_note, "text"))
         else:
             out.append(ElementMatch(element.name, "missing", None))
-            continue
-        problem = checks.problem(element.field, [doc.units[u].text for u in support])
-        if problem:
-            match = ElementMatch(element.name, "unclear", match.unit, problem, match.via)
-        out.append(match)
     return out
+
+
+def standout(text: np.ndarray) -> np.ndarray:
+    """For each passage and element, how many standard deviations the passage's similarity to the element lies
+    above its mean similarity to all the form's elements (0 for a passage that was not embedded)."""
+    if not text.size:
+        return np.zeros(text.shape, dtype=np.float32)
+    spread = text.std(axis=1, keepdims=True)
+    return np.where(spread > 1e-6, (text - text.mean(axis=1, keepdims=True)) / np.maximum(spread, 1e-6), 0.0)
 
 
 def _words(doc: Document, units: np.ndarray) -> int:
@@ -255,6 +308,9 @@ class Checks:
     decisive: frozenset[str]  # elements a close passage with the pattern supplies on its own
     weak_note: str
     short_note: str
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # element -> patterns of passages
+    # that cannot supply it by their wording (`not_from` in checks.yaml)
+    told_with: dict[str, str] = field(default_factory=dict)  # element -> the element whose passages tell it
 
     def masks(self, doc: Document) -> dict[str, np.ndarray]:
         """For each pattern, which passages of the request match it."""
@@ -284,16 +340,21 @@ def load_checks(prompts_dir: Path) -> Checks:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         patterns = {name: re.compile(p) for name, p in (data.get("patterns") or {}).items()}
-        rules, decisive = {}, set()
+        rules, decisive, excluded, told_with = {}, set(), {}, {}
         for name, rule in (data.get("checks") or {}).items():
             if rule.get("decisive"):
                 decisive.add(name)
-            needs = tuple(rule["needs"])
-            unknown = [p for p in needs if p not in patterns]
+            needs, not_from = tuple(rule["needs"]), tuple(rule.get("not_from") or ())
+            unknown = [p for p in (*needs, *not_from) if p not in patterns]
             if unknown:
-                raise KnowledgeError(f"{path}: check '{name}' needs unknown patterns {unknown}.")
+                raise KnowledgeError(f"{path}: check '{name}' names unknown patterns {unknown}.")
             rules[name] = (needs, " ".join(str(rule["note"]).split()))
+            if not_from:
+                excluded[name] = not_from
+            if rule.get("told_with"):
+                told_with[name] = str(rule["told_with"])
         weak, short = str(data["weak_note"]), str(data["short_note"])
     except (OSError, yaml.YAMLError, re.error, KeyError, TypeError) as exc:
         raise KnowledgeError(f"{path} is missing or malformed ({exc}); restore it from git.") from exc
-    return Checks(patterns, rules, frozenset(decisive), " ".join(weak.split()), " ".join(short.split()))
+    weak, short = " ".join(weak.split()), " ".join(short.split())
+    return Checks(patterns, rules, frozenset(decisive), weak, short, excluded, told_with)

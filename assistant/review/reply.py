@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -54,9 +55,15 @@ def _value(element: ElementResult | None) -> str | None:
     return re.sub(r"^(\s*)#", r"\1\\#", text) if len(text) <= SHORT else None
 
 
+@cache
+def _template(prompts_dir: Path) -> jinja2.Template:
+    """The reply's template, checked and compiled once per process (compiling it cost about 50 ms a review)."""
+    return load_template(prompts_dir / "review", TEMPLATE, VARIABLES, VARIABLES)
+
+
 def render_reply(form: FormSpec, elements: list[ElementResult], prompts_dir: Path, today: dt.date | None = None) -> str:
     """The reply in Markdown: exactly the required elements that are missing or unclear, each with its reason."""
-    template = load_template(prompts_dir / "review", TEMPLATE, VARIABLES, VARIABLES)
+    template = _template(prompts_dir)
     by_id = {e.id: e for e in elements}
     weak = load_checks(prompts_dir).weak_note  # our own doubt, not a reason to give the requesting State
     items = [

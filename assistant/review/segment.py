@@ -69,6 +69,7 @@ class _Block:
     heading: str | None = None  # set for a heading block, or the label of a 'Label: value' block
     kind: str = "para"  # "heading" | "para" | "label"
     body_at: int = 0  # where the sentences start in `text` (after a label and its colon)
+    gap: bool = True  # a blank line (or the start of the text) comes before it
 
 
 def _words(text: str) -> int:
@@ -89,11 +90,13 @@ def _body_size(lines: list[Line]) -> float:
 
 
 def _heading_text(text: str, line: Line, body: float, alone: bool) -> str | None:
-    """The heading a line stands for, or None when it is body text."""
+    """The heading a line stands for, or None when it is body text. Its number goes ("## 10. Persons concerned"
+    is "Persons concerned"): the number says nothing of what the section holds, and costs the heading much of
+    its similarity to the element's label."""
     if m := MD_HEADING.match(text):
-        return m.group(1).strip("*_ ") or None
+        return _unnumbered(m.group(1).strip("*_ ")) or None
     if m := BOLD.match(text):
-        return (m.group(1) or m.group(2)).strip()
+        return _unnumbered((m.group(1) or m.group(2)).strip())
     marked = MARKER.match(text)
     core = text[marked.end() :] if marked else text
     words = _words(core)
@@ -116,21 +119,34 @@ def _heading_text(text: str, line: Line, body: float, alone: bool) -> str | None
     return None
 
 
+def _unnumbered(heading: str) -> str:
+    marked = MARKER.match(heading)
+    return heading[marked.end() :] if marked else heading
+
+
 def _blocks(lines: list[Line]) -> list[_Block]:
     """Paragraphs and headings from the extracted lines (a blank line ends a paragraph)."""
     body = _body_size(lines)
     blocks: list[_Block] = []
     current: list[str] = []
+    gap = True  # a blank line before the next block
+
+    def add(block: _Block) -> None:
+        nonlocal gap
+        block.gap = gap
+        blocks.append(block)
+        gap = False
 
     def flush() -> None:
         if current:
-            blocks.append(_Block(" ".join(current)))
+            add(_Block(" ".join(current)))
             current.clear()
 
     texts = [line.text.strip() for line in lines]
     for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
         if not text:
             flush()
+            gap = True
             continue
         prev = texts[i - 1] if i else ""
         nxt = texts[i + 1] if i + 1 < len(texts) else ""
@@ -138,11 +154,11 @@ def _blocks(lines: list[Line]) -> list[_Block]:
         alone = (not prev or prev.endswith((".", ":", ";", "!", "?"))) and (not nxt or nxt[:1].isupper())
         if (heading := _heading_text(text, line, body, alone and not current)) is not None:
             flush()
-            blocks.append(_Block(text, heading, "heading"))
+            add(_Block(text, heading, "heading"))
             continue
         if label := _label(text):
             flush()
-            blocks.append(label)
+            add(label)
             continue
         if current and (MARKER.match(text) or BULLET.match(text)):
             flush()  # a numbered or bulleted item starts a paragraph of its own
@@ -203,7 +219,7 @@ def segment(lines: list[Line]) -> Document:
     units: list[Unit] = []
     headings: list[str] = []
     offset = 0
-    section = ""
+    section = heading = ""  # the current section, and the last heading proper
     article_headings = 0
     for index, block in enumerate(_blocks(lines)):
         if parts:
@@ -212,15 +228,20 @@ def segment(lines: list[Line]) -> Document:
         # A treaty or statute has many short "Article N" lines, however they were laid out.
         article_headings += bool(ARTICLE_HEADING.match(block.text)) and _words(block.text) <= HEADING_WORDS
         if block.kind == "heading":
-            section = block.heading or ""
+            section = heading = block.heading or ""
             headings.append(section)
         else:
             label = block.heading or "" if block.kind == "label" else ""
             if label:
                 headings.append(label)
-                # "Label: value" opens a section of its own: the paragraphs after it continue the value, and
-                # no longer belong to the heading above it.
+                # "Label: value" opens a section of its own: the lines that follow it without a blank line
+                # continue the value ("What we need:" and its numbered items) ...
                 section = label
+            elif block.gap and not (MARKER.match(block.text) or BULLET.match(block.text)):
+                # ... but a blank line ends it, unless a numbered or bulleted item follows: the body of an
+                # e-mail is not the value of its "Subject:" line, nor a letter the value of its "Our reference:".
+                # The heading above the label applies again.
+                section = heading
             cursor = block.body_at
             for sentence in split_sentences(block.text[block.body_at :]):
                 at = block.text.find(sentence[:40], cursor)

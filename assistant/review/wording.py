@@ -11,6 +11,8 @@ from assistant.prompts import checked_wording
 MESSAGES: dict[str, set[str]] = {
     "too_large": {"name", "size_mb", "limit_mb"},
     "empty": {"name"},
+    "pasted_empty": set(),
+    "pasted_too_large": {"size_mb", "limit_mb"},
     "scanned": {"name"},
     "encrypted": {"name"},
     "bomb": {"name", "size_mb", "limit_mb"},
@@ -31,6 +33,16 @@ MESSAGES: dict[str, set[str]] = {
     "type_given": {"title"},
     "type_detected": {"title", "confidence"},
     "type_other": {"other", "confidence", "given"},
+    # The Review tab
+    "tab_intro": set(),
+    "tab_file": set(),
+    "tab_paste": set(),
+    "tab_paste_hint": set(),
+    "tab_type": set(),
+    "tab_detect": set(),
+    "tab_run": set(),
+    "tab_no_input": set(),
+    "tab_both": set(),
 }
 
 

@@ -1,8 +1,10 @@
-"""The Review tab: upload a request you received, see its checklist with each element's passage highlighted in
-the request's text, the points to weigh before executing it, and download the reply (Word and Markdown).
+"""The Review tab: upload a request you received, or paste its text, see its checklist with each element's
+passage highlighted in the request's text, the points to weigh before executing it, and download the reply (Word
+and Markdown).
 
-The logic is `assistant.review`; this module lays it out. The request's text is shown to the user who uploaded
-it and kept nowhere else: the reply files go to Gradio's own cache, which `delete_cache` clears.
+The logic is `assistant.review`; this module lays it out, with its wording from prompts/review/messages.yaml.
+The request's text is shown to the user who gave it and kept nowhere else: the reply files go to Gradio's own
+cache, which `delete_cache` clears.
 """
 
 from __future__ import annotations
@@ -20,18 +22,13 @@ from assistant.errors import InvalidInput
 from assistant.review.api import Reviewer
 from assistant.review.model import ElementResult, Review
 from assistant.review.reply import write_reply
+from assistant.review.wording import say
 from assistant.settings import Settings
 from assistant.ui.guard import guarded, shown_in, warning
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 FILE_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 DETECT = "detect"
-INTRO = (
-    "Upload a request you received (PDF with a text layer, DOCX, HTML, TXT or Markdown). The desk tells its "
-    "type, checks every element of its form, with the passage that supplies it and the article behind it, "
-    "lists the points to weigh before executing it, and drafts an acknowledgement asking for what is missing. "
-    "The file is read on this machine only."
-)
 COLOURS = {"present": "var(--uncc-given)", "unclear": "var(--uncc-weak)", "missing": "var(--uncc-missing)"}
 SYMBOLS = {"present": "✓", "unclear": "?", "missing": "✗"}
 
@@ -39,14 +36,26 @@ SYMBOLS = {"present": "✓", "unclear": "?", "missing": "✗"}
 def review_tab(settings: Settings, concurrency_id: str | None = None) -> None:
     """The tab's content, inside the caller's `gr.Tab`; `concurrency_id` is the page's group for model calls."""
     reviewer = Reviewer(settings)
+    wording = settings.prompts_dir
+
+    def text_of(key: str) -> str:
+        return say(wording, key)
+
     types = drafting.list_types(settings)
-    choices = [("Detect the type", DETECT), *((drafting.form(t, settings).title, t) for t in types)]
-    gr.Markdown(INTRO)
+    choices = [(text_of("tab_detect"), DETECT), *((drafting.form(t, settings).title, t) for t in types)]
+    gr.Markdown(text_of("tab_intro"))
     with gr.Row():
         with gr.Column(scale=2):
-            upload = gr.File(label="Request received", file_types=FILE_TYPES, type="filepath", elem_id="review-file")
-            kind = gr.Dropdown(choices, value=DETECT, label="Request type", elem_id="review-type")
-            run = gr.Button("Review the request", variant="primary", elem_id="review-run")
+            upload = gr.File(label=text_of("tab_file"), file_types=FILE_TYPES, type="filepath", elem_id="review-file")
+            pasted = gr.Textbox(
+                label=text_of("tab_paste"),
+                placeholder=text_of("tab_paste_hint"),
+                lines=6,
+                max_lines=16,
+                elem_id="review-paste",
+            )
+            kind = gr.Dropdown(choices, value=DETECT, label=text_of("tab_type"), elem_id="review-type")
+            run = gr.Button(text_of("tab_run"), variant="primary", elem_id="review-run")
             summary = gr.Markdown(elem_id="review-summary")
             checklist = gr.HTML(elem_id="review-checklist")
             points = gr.Markdown(elem_id="review-points")
@@ -60,10 +69,8 @@ def review_tab(settings: Settings, concurrency_id: str | None = None) -> None:
     outputs = [summary, checklist, points, text, files, preview]
 
     @guarded(shown_in(outputs, summary))
-    def on_review(path: str | None, request_type: str) -> tuple[Any, ...]:
-        if not path:
-            raise InvalidInput("Choose the file of the request first.")
-        review = reviewer.review_file(Path(path), None if request_type == DETECT else request_type)
+    def on_review(path: str | None, text: str | None, request_type: str) -> tuple[Any, ...]:
+        review = review_request(reviewer, path, text, None if request_type == DETECT else request_type)
         folder = Path(tempfile.mkdtemp(prefix="uncc-reply-", dir=_upload_folder()))
         stem = f"reply_{review.type}"
         written = [write_reply(review, folder / f"{stem}.{ext}") for ext in ("docx", "md")]
@@ -82,12 +89,26 @@ def review_tab(settings: Settings, concurrency_id: str | None = None) -> None:
 
     run.click(
         on_review,
-        inputs=[upload, kind],
+        inputs=[upload, pasted, kind],
         outputs=outputs,
         api_visibility=PRIVATE,
         concurrency_id=concurrency_id,
     )
     upload.clear(on_clear, outputs=outputs, api_visibility=PRIVATE)
+
+
+def review_request(reviewer: Reviewer, path: str | None, text: str | None, request_type: str | None) -> Review:
+    """The review of the uploaded file or of the pasted text, whichever was given (both or neither: a message
+    saying what to do). The pasted text goes through the same `Reviewer`, with the same size limit as a file."""
+    prompts = reviewer.settings.prompts_dir
+    pasted = bool(text and text.strip())
+    if path and pasted:
+        raise InvalidInput(say(prompts, "tab_both"))
+    if path:
+        return reviewer.review_file(Path(path), request_type)
+    if not pasted:
+        raise InvalidInput(say(prompts, "tab_no_input"))
+    return reviewer.review_text(text or "", request_type)
 
 
 def _upload_folder() -> Path:
