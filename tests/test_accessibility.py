@@ -1,5 +1,5 @@
-"""Accessibility in headless Chromium: axe-core on every tab in light and dark mode, a name for every form
-control, and the main actions done from the keyboard alone.
+"""Accessibility in headless Chromium: axe-core on every tab in light and dark mode, headings that never skip a
+level, a name for every form control, and the main actions done from the keyboard alone.
 
 axe-core is the copy inside `axe-playwright-python` (injected into the page; nothing is fetched), run with its
 default rules (WCAG 2.0-2.2 A and AA, best practices). The app, the browser and the page are the session's
@@ -30,12 +30,18 @@ TAB_LIMIT = 40  # key presses allowed to reach a control by Tab
 
 
 def _axe(page) -> list[str]:
-    """The serious and critical axe violations on the page as it is, one line per rule."""
+    """The serious and critical axe violations on the page as it is, one line per rule, with the colours of a
+    contrast failure."""
     from axe_playwright_python.sync_playwright import Axe
+
+    def node(n: dict) -> str:
+        data = next((c.get("data") for c in n["any"] if isinstance(c.get("data"), dict)), {})
+        colours = f" {data['fgColor']} on {data['bgColor']} ({data['contrastRatio']}:1)" if "fgColor" in data else ""
+        return f"{n['target']}{colours}"
 
     found = Axe().run(page).response["violations"]
     return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:4]]} {v['help']}"
+        f"{v['id']} ({v['impact']}): {[node(n) for n in v['nodes'][:4]]} {v['help']}"
         for v in found
         if v["impact"] in BLOCKING
     ]
@@ -105,6 +111,77 @@ def test_axe_finds_no_serious_violation_on_any_tab(page, app_url, mode):
         if found := _axe(page):
             problems[tab] = found
     assert problems == {}, f"axe, {mode} mode: " + "\n".join(f"{t}: {p}" for t, p in problems.items())
+
+
+def _show_results(page, tab: str) -> None:
+    """What the Case and Review tabs show once they have done their work: a plan, a review and its reply."""
+    from playwright.sync_api import expect
+
+    from assistant.settings import PROJECT_ROOT
+
+    if tab == "Case":
+        page.get_by_role("button", name="Load the example").click()
+        # Plan sends the editor as it is: an early click plans an empty case.
+        expect(page.locator("#case-editor .cm-content")).to_contain_text("reference")
+        page.locator("#case-plan").click()
+        expect(page.locator("#case-plan-view")).to_contain_text("Plan of")
+    elif tab == "Review":
+        request = PROJECT_ROOT / "evals" / "review" / "dev" / "preservation-01-form.txt"
+        page.locator("#review-file input[type=file]").set_input_files(str(request))
+        page.locator("#review-run").click()
+        expect(page.locator("#review-summary")).to_contain_text("Request for the expedited preservation")
+        page.get_by_role("button", name="Reply (preview)").click()
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_axe_finds_no_serious_violation_in_a_planned_example_case(page, app_url, mode):
+    """The Case tab with the shipped example in its editor (YAML coloured by CodeMirror, scrolled in its own box),
+    its plan drawn, the downloads listed and the case log open: what the tab test above never shows."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_url + ("?__theme=dark" if mode == "dark" else ""))
+    expect(page.locator("#banner")).to_be_visible()
+    _open_tab(page, "Case")
+    _show_results(page, "Case")
+    scroller = page.locator("#case-editor .cm-scroller")
+    scrolls = "(e) => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight"
+    assert scroller.evaluate(scrolls), "the example's long lines no longer scroll the editor: nothing to check"
+    expect(page.locator("#case-files")).to_contain_text(".ics")
+    page.get_by_role("button", name="Case log: mark a step").click()
+    expect(page.locator("#case-mark")).to_be_visible()
+    page.wait_for_timeout(300)
+    found = _axe(page)
+    assert found == [], f"axe, Case tab with the planned example, {mode} mode:\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_no_tab_skips_a_heading_level(page, app_url):
+    """axe's heading-order rule (a moderate finding, so not in the test above) on every tab as it is used: each
+    tab has its own level-2 heading for screen readers, so its sections (Completeness, a plan's steps, the points
+    to weigh) sit at level 3 under it."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_url)
+    expect(page.locator("#banner")).to_be_visible()
+    only = {"runOnly": {"type": "rule", "values": ["heading-order"]}, "resultTypes": ["violations"]}
+    found, headings = {}, {}
+    for tab in _tabs(page):
+        _open_tab(page, tab)
+        _show_states(page, tab)
+        _show_results(page, tab)
+        violations = Axe().run(page, options=only).response["violations"]
+        if violations:
+            found[tab] = [n["target"] for v in violations for n in v["nodes"][:4]]
+        headings[tab] = page.locator("h2:visible, .uncc-sr-only h2").all_inner_texts()
+    assert found == {}
+    assert "Draft a request" in headings["Draft"] and "Review an incoming request" in headings["Review"]
 
 
 @pytest.mark.browser

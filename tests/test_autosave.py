@@ -33,6 +33,7 @@ from assistant.ui.draft import (
     example_values,
     read_autosave,
     values_from_case,
+    widgets,
     write_case_file,
 )
 from assistant.ui.draft_tab import draft_tab
@@ -48,7 +49,12 @@ def form(settings: Settings):
 
 @pytest.fixture
 def empty(form) -> list:
-    return [None if f.type in ("choice", "bool") else "" for f in form.fields]
+    return blank(form)
+
+
+def blank(form) -> list:
+    """The values of an empty form: its fields, then the closing block's place, date and signatory."""
+    return [None if w.kind != "textbox" else "" for w in widgets(form)]
 
 
 def _handlers(demo: gr.Blocks, *ids: str) -> dict:
@@ -82,7 +88,7 @@ def test_the_saved_case_file_reads_back_to_the_same_values_through_the_cli_reade
     values = example_values(settings, "preservation")
     values[[f.name for f in form.fields].index("custodian")] = "CloudMail S.A.\n8 Rue du Nuage\nValdoria City"
     path = write_case_file(settings, "preservation", values, tmp_path)
-    assert path.name == "case_preservation_NCP-2026-0311.yaml"
+    assert path.name == f"{dt.date.today().isoformat()}_NCP-2026-0311_preservation_case.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Case file for `uncc draft preservation`")
     assert "offence_date: 2026-09-14\n" in text and "mla_to_follow: true\n" in text  # written as YAML types
@@ -119,7 +125,8 @@ def test_a_form_with_a_wrong_value_or_nothing_is_not_saved(settings, form, empty
 
 def test_the_save_button_puts_the_case_file_under_downloads(handlers, settings, empty):
     files, status, ready, note = handlers["on_save"](*example_values(settings, "preservation"))
-    assert Path(files[0]).name == "case_preservation_NCP-2026-0311.yaml" and ready is True and note == ""
+    name = f"{dt.date.today().isoformat()}_NCP-2026-0311_preservation_case.yaml"
+    assert Path(files[0]).name == name and ready is True and note == ""
     assert "uncc draft preservation --case FILE" in status
     files, status, ready, note = handlers["on_save"](*empty)
     assert (files, status, ready) == (SKIP, SKIP, SKIP) and "nothing to save" in note
@@ -158,7 +165,7 @@ def test_a_bad_case_file_is_explained_and_the_form_left_untouched(handlers, form
     typed = ["My own authority", *empty[1:]]
     path = _upload(tmp_path, content)
     out = handlers["on_upload"](path, *typed)
-    n = len(form.fields)
+    n = len(widgets(form))
     assert all(v == SKIP for v in out[:n]), "the form must be left as it is"
     note = out[n + 5]
     assert note.startswith("⚠️ ") and message in note and "Traceback" not in note
@@ -170,12 +177,12 @@ def test_a_case_file_over_10_mb_is_refused_before_it_is_read(handlers, form, emp
     assert Path(path).stat().st_size > MAX_UPLOAD_BYTES
     monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("read before the size was checked"))
     out = handlers["on_upload"](path, *empty)
-    n = len(form.fields)
+    n = len(widgets(form))
     assert all(v == SKIP for v in out[:n]) and "must stay under 10 MB" in out[n + 5]
 
 
 def test_a_case_file_opens_into_an_empty_form_and_asks_before_replacing_typed_content(handlers, settings, form, empty):
-    n = len(form.fields)
+    n = len(widgets(form))
     example = example_values(settings, "preservation")
     text = case_file_text(settings, "preservation", example)
     tmp = Path(settings.home)
@@ -192,7 +199,7 @@ def test_a_case_file_opens_into_an_empty_form_and_asks_before_replacing_typed_co
 
 
 def test_a_whole_case_file_is_drawn_for_the_request_and_several_states_are_said(handlers, settings, form, empty):
-    n = len(form.fields)
+    n = len(widgets(form))
     tmp = Path(settings.home)
     tmp.mkdir(parents=True, exist_ok=True)
     text = RANSOMWARE.read_text(encoding="utf-8")
@@ -203,7 +210,7 @@ def test_a_whole_case_file_is_drawn_for_the_request_and_several_states_are_said(
     assert states.visible is True and [c[1] for c in states.choices] == ["Kingdom of Valdoria", "Federation of Zembla"]
 
     out = handlers["on_state"]("Federation of Zembla", held, *empty)
-    values = dict(zip([f.name for f in form.fields], _filled(out, n), strict=True))
+    values = dict(zip([w.name for w in widgets(form)], _filled(out, n), strict=True))
     assert values["requested_state"] == "Federation of Zembla" and values["reference"] == "2026/CYB/117"
     assert "Filled for the request to **Federation of Zembla**" in out[n + 5] and out[n + 6].visible is False
 
@@ -213,7 +220,7 @@ def test_a_whole_case_file_with_one_state_fills_the_form_at_once(settings):
 
     opened = open_case_text(settings, "mla", RANSOMWARE.read_text(encoding="utf-8"), "ransomware.yaml")
     form = drafting.form("mla", settings)
-    values = dict(zip([f.name for f in form.fields], opened.values or [], strict=True))
+    values = dict(zip([w.name for w in widgets(form)], opened.values or [], strict=True))
     assert values["requested_state"] == "Kingdom of Valdoria" and "Filled for the request" in opened.message
     with pytest.raises(DraftError, match="names no other State"):
         open_case_text(settings, "jit", (PROJECT_ROOT / "knowledge/cases/fraud.yaml").read_text("utf-8"), "f.yaml")
@@ -301,10 +308,10 @@ def test_restore_fills_the_forms_and_asks_before_replacing_what_was_typed_since(
     forms = {t: drafting.form(t, settings) for t in drafting.list_types(settings)}
     typed = ["Saved authority", *empty[1:]]
     offered = read_autosave(autosave_with(None, form, typed), forms)
-    every = {t: [None if f.type in ("choice", "bool") else "" for f in forms[t].fields] for t in forms}
+    every = {t: blank(forms[t]) for t in forms}
     flat = [v for t in forms for v in every[t]]
-    start = sum(len(forms[t].fields) for t in list(forms)[: list(forms).index("preservation")])
-    n = len(form.fields)
+    start = sum(len(widgets(forms[t])) for t in list(forms)[: list(forms).index("preservation")])
+    n = len(widgets(form))
 
     out = handlers["on_restore"](offered, False, *flat)
     picker, *rest = out
@@ -331,7 +338,7 @@ def typed_entry(values: list) -> dict:
 
 def test_discard_keeps_only_what_is_on_screen(handlers, settings, form, empty):
     forms = {t: drafting.form(t, settings) for t in drafting.list_types(settings)}
-    flat = [v for t in forms for v in ([None if f.type in ("choice", "bool") else "" for f in forms[t].fields])]
+    flat = [v for t in forms for v in blank(forms[t])]
     notice, armed, offered, saved, note = handlers["on_discard"](*flat)
     assert notice.visible is False and armed is False and offered is None and saved["forms"] == {}
     assert note.visible and note.value == "Unsaved draft discarded."
@@ -341,6 +348,67 @@ def test_a_hidden_form_changed_by_a_restore_only_autosaves(handlers, empty):
     typed = ["My own authority", *empty[1:]]
     out = handlers["on_change"](*typed, False, "mla", None)
     assert all(v == SKIP for v in out[:5]) and out[5]["forms"]["preservation"] == typed_entry(typed)
+
+
+# -- the closing block: place, date and signatory ---------------------------------------------------------------
+
+CLOSING = {"closing_place": "Aurelia City", "closing_date": "2027-03-04", "closing_signatory": "Inspector Sam Example"}
+
+
+def _closed(form, values: list) -> list:
+    """`values` with the closing block's three inputs (the last ones of every form) filled in."""
+    return [*values[: len(form.fields)], *CLOSING.values()]
+
+
+def test_every_form_ends_with_the_closing_blocks_labelled_inputs(draft_page, settings):
+    boxes = {c.elem_id: c for c in draft_page.blocks.values() if isinstance(c, gr.Textbox) and c.elem_id}
+    for request_type in drafting.list_types(settings):
+        labels = [boxes[f"{request_type}-{name}"].label for name in CLOSING]
+        assert labels == ["Place of signature", "Date of signature", "Name and function of the signing officer"]
+        assert all(boxes[f"{request_type}-{name}"].info for name in CLOSING)  # what each is for, read out too
+    assert boxes["preservation-closing_date"].placeholder == "YYYY-MM-DD"
+
+
+def test_the_closing_block_is_autosaved_and_restored(handlers, settings, form, empty):
+    forms = {t: drafting.form(t, settings) for t in drafting.list_types(settings)}
+    only_closing = _closed(form, empty)
+    saved = json.loads(json.dumps(autosave_with(None, form, only_closing)))  # as the browser keeps it
+    assert saved["forms"]["preservation"] == CLOSING
+    read = read_autosave(saved, forms)
+    assert read.forms["preservation"] == only_closing and read.notes == ()
+
+    flat = [v for t in forms for v in blank(forms[t])]
+    out = handlers["on_restore"](read, False, *flat)
+    start = sum(len(widgets(forms[t])) for t in list(forms)[: list(forms).index("preservation")])
+    fields = out[1 + len(forms) + 6 :][: len(flat)]
+    assert list(fields[start : start + len(widgets(form))]) == only_closing
+
+
+def test_the_closing_block_is_saved_in_the_case_file_and_opened_again(handlers, settings, form, tmp_path):
+    values = _closed(form, example_values(settings, "preservation"))
+    path = write_case_file(settings, "preservation", values, tmp_path)
+    assert path.name == "2027-03-04_NCP-2026-0311_preservation_case.yaml"  # the closing date names the files
+    text = path.read_text(encoding="utf-8")
+    assert "closing:\n  place: Aurelia City\n  date: 2027-03-04\n  signatory: Inspector Sam Example\n" in text
+    assert uncc(["draft", "preservation", "--case", str(path), "--check"]) == 0  # the command line reads it
+    assert values_from_case(form, read_case_file(path).data) == values
+
+    n = len(widgets(form))
+    out = handlers["on_upload"](_upload(tmp_path, text, "signed.yaml"), *blank(form))
+    assert _filled(out, n) == values
+
+
+def test_the_closing_block_reaches_the_files_and_a_bad_date_is_named_by_its_label(settings, form, tmp_path):
+    from assistant.ui.draft import draft_view, prepare_files
+
+    values = _closed(form, example_values(settings, "preservation"))
+    prepared = prepare_files(settings, "preservation", values, tmp_path)
+    stem = "2027-03-04_NCP-2026-0311_preservation"
+    assert [p.name for p in prepared.paths] == [f"{stem}.docx", f"{stem}.pdf", f"{stem}.md"]
+    assert "Place: Aurelia City\n\nDate: 4 March 2027" in prepared.paths[2].read_text(encoding="utf-8")
+    values[-2] = "4 March 2027"
+    view = draft_view(settings, "preservation", values)
+    assert not view.ok and "Date of signature&#x27; must be a date written YYYY-MM-DD" in view.checklist
 
 
 # -- the Case tab's editor -------------------------------------------------------------------------------------------

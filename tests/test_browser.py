@@ -245,6 +245,51 @@ def test_export_the_conversation_and_draft_this_request(page, app_url, tmp_path)
     no_traceback(page)
 
 
+EXTRADITION_Q = "Can a State refuse extradition of its own nationals?"
+NETWORK_Q = "What is the 24/7 network for?"  # about no request the Draft tab writes
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_draft_this_request_from_an_earlier_answer(page, app_url):
+    """Every answer about a request can be drafted: the list under the chat chooses which (the latest one with
+    an offer at first), after a reload too."""
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    chooser, draft = page.locator("#draft-from"), page.locator("#draft-this")
+    ask(page, PRESERVATION_Q)
+    expect(draft).to_contain_text("Draft this request: " + PRESERVATION_TITLE)
+    expect(chooser).to_be_hidden()  # one answer: nothing to choose
+    ask(page, EXTRADITION_Q)
+    expect(bot_messages(page)).to_have_count(2)
+    ask(page, NETWORK_Q)
+    _kept(page, turns=3)
+    expect(chooser).to_be_visible()
+    expect(draft).to_contain_text("Draft this request: Request for extradition (Art. 37)")  # the latest offer
+    expect(chooser.locator("input")).to_have_value(re.compile(r"^Question 2 \(“Can a State refuse extradition"))
+
+    page.reload()  # the choice is offered again from the conversation the browser keeps
+    expect(bot_messages(page)).to_have_count(3)
+    expect(draft).to_contain_text("Request for extradition")
+    chooser.locator("input").click()
+    options = page.get_by_role("option")
+    expect(options).to_have_count(2)  # the 24/7 answer offers no request
+    page.get_by_role("option", name=re.compile(r"^Question 1 ")).click()
+    expect(draft).to_contain_text("Draft this request: " + PRESERVATION_TITLE)
+    draft.click()
+    expect(page.get_by_role("tab", name="Draft")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#draft-type input")).to_have_value(PRESERVATION_TITLE)
+    expect(page.locator("#form-preservation")).to_be_visible()
+    expect(page.locator("#draft-from-answer")).to_contain_text("cites Art. 42")
+
+    page.get_by_role("tab", name="Ask").click()
+    page.locator(CLEAR).click()
+    expect(chooser).to_be_hidden()
+    expect(draft).to_be_hidden()
+    no_traceback(page)
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(page, app_url, tmp_path):
@@ -281,8 +326,9 @@ def test_draft_checklist_flags_missing_and_invalid_fields_then_downloads_docx(pa
     expect(page.locator("#preview")).to_contain_text(PRESERVATION_TITLE)
     form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
     expect(page.locator("#draft-status")).to_contain_text("Files ready")
-    expect(page.locator('#downloads a[download="preservation_NCP-2026-0311.pdf"]')).to_have_count(1)
-    link = page.locator('#downloads a[download="preservation_NCP-2026-0311.docx"]')
+    stem = f"{dt.date.today().isoformat()}_NCP-2026-0311_preservation"  # no date given: today's
+    expect(page.locator(f'#downloads a[download="{stem}.pdf"]')).to_have_count(1)
+    link = page.locator(f'#downloads a[download="{stem}.docx"]')
     with page.expect_download() as info:
         link.click()
     saved = tmp_path / "request.docx"
@@ -321,6 +367,28 @@ def test_review_tab_checks_an_incoming_request(page, app_url):
     page.locator('#review-checklist tr[data-element="custodian"] a').click()
     expect(page.locator("#review-text mark").first).to_be_visible()
     expect(page.locator("#review-reply")).to_contain_text(re.compile(r"reply_preservation\s*\.docx"))
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_review_tab_reviews_pasted_text(page, app_url):
+    """Paste a request instead of uploading it: the same checklist; an empty box says what to do."""
+    from playwright.sync_api import expect
+
+    request = PROJECT_ROOT / "evals" / "review" / "dev" / "preservation-01-form.txt"
+    page.goto(app_url)
+    page.get_by_role("tab", name="Review").click()
+    page.locator("#review-run").click()
+    expect(page.locator("#review-summary")).to_contain_text("Upload the file of the request, or paste its text")
+    box = page.get_by_label("Or paste the text of the request")
+    box.fill(request.read_text(encoding="utf-8"))
+    page.locator("#review-run").click()
+    expect(page.locator('#review-checklist tr[data-element="necessity"]')).to_have_attribute(
+        "data-status", "unclear", timeout=3 * WAIT_MS
+    )
+    expect(page.locator("#review-summary")).to_contain_text("Request for the expedited preservation")
+    expect(page.locator("#review-text mark").first).to_be_visible()
     no_traceback(page)
 
 
@@ -590,6 +658,49 @@ def test_draft_autosave_is_offered_back_after_a_reload_restored_or_discarded(pag
 
 @pytest.mark.browser
 @needs_chromium
+def test_draft_place_date_and_signatory_are_labelled_autosaved_and_in_the_files(page, app_url, tmp_path):
+    from docx import Document
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    form = _draft_form(page)
+    form.get_by_role("button", name="Start from example").click()
+    expect(page.locator("#checklist")).to_contain_text("preservation: complete")
+    closing = {  # each box, the name a screen reader reads for it, and what is typed
+        "closing_place": ("Place of signature", "Aurelia City"),
+        "closing_date": ("Date of signature", "2027-03-04"),
+        "closing_signatory": ("Name and function of the signing officer", "Inspector Sam Example, Head of Unit"),
+    }
+    for name, (label, value) in closing.items():
+        box = form.locator(f"#preservation-{name} textarea")
+        expect(box).to_have_accessible_name(re.compile("^" + re.escape(label)))
+        box.fill(value)
+    expect(page.locator("#preview")).to_contain_text("Place: Aurelia City")
+    _stored(page, DRAFT_KEY, "Head of Unit")
+
+    page.reload()
+    page.get_by_role("tab", name="Draft").click()
+    page.get_by_role("button", name="Restore unsaved draft").click()
+    for name, (_label, value) in closing.items():
+        expect(form.locator(f"#preservation-{name} textarea")).to_have_value(value)
+    expect(page.locator("#preview")).to_contain_text("Date: 4 March 2027")
+
+    form.get_by_role("button", name="Prepare DOCX, PDF and Markdown").click()
+    stem = "2027-03-04_NCP-2026-0311_preservation"  # the date of signature names every file
+    for suffix in ("pdf", "md"):
+        expect(page.locator(f'#downloads a[download="{stem}.{suffix}"]')).to_have_count(1)
+    with page.expect_download() as info:
+        page.locator(f'#downloads a[download="{stem}.docx"]').click()
+    saved = tmp_path / "signed.docx"
+    info.value.save_as(saved)
+    texts = [p.text for p in Document(str(saved)).paragraphs]
+    assert {"Place: Aurelia City", "Date: 4 March 2027"} <= set(texts)
+    assert "Name and function of the signing officer: Inspector Sam Example, Head of Unit" in texts
+    no_traceback(page)
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
     """Save the form as YAML (the CLI reads it), open a bad file (message, form untouched), open the saved one
     over typed content (asks first)."""
@@ -606,7 +717,7 @@ def test_draft_saves_the_case_file_and_opens_it_back(page, app_url, tmp_path):
     expect(page.locator("#checklist")).to_contain_text("preservation: complete")
     form.get_by_role("button", name="Save case file (.yaml)").click()
     expect(page.locator("#draft-status")).to_contain_text("Case file ready")
-    link = page.locator('#downloads a[download="case_preservation_NCP-2026-0311.yaml"]')
+    link = page.locator(f'#downloads a[download="{dt.date.today().isoformat()}_NCP-2026-0311_preservation_case.yaml"]')
     with page.expect_download() as info:
         link.click()
     saved = tmp_path / "case.yaml"

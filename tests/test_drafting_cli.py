@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -158,7 +160,7 @@ def test_markdown_out_with_explicit_format(uncc, example_file: Path, tmp_path: P
         (["draft", "mutual-assistance"], "Unknown request type 'mutual-assistance'. Valid types: "),
         (["draft", "mla"], "Give --case FILE; start from `uncc draft mla --example > case.yaml`"),
         (["draft", "mla", "--case", "{tmp}/nope.yaml"], "does not exist; check the path"),
-        (["draft", "mla", "--case", "{case}", "--format", "docx"], "A DOCX draft needs --out PATH"),
+        (["draft", "mla", "--case", "{case}", "--check", "--signatory", "X"], "--place, --date and --signatory go"),
         (["draft", "mla", "--case", "{case}", "--out", "{tmp}/no-such-folder/r.docx"], "does not exist; create it"),
         (["draft", "mla", "--case", "{case}", "--json"], "--json goes with --check"),
         (["draft", "mla", "--example", "--case", "{case}"], "--example prints an example case"),
@@ -254,15 +256,162 @@ def test_out_folder_names_the_file_after_the_request(
     folder.mkdir()
     extra = ["--format", fmt] if fmt else []
     code, _, err = uncc("draft", "preservation", "--case", str(example_file), *extra, "--out", str(folder))
-    expected = folder / f"preservation_NCP-2026-0311.{suffix}"
+    expected = folder / f"{dt.date.today().isoformat()}_NCP-2026-0311_preservation.{suffix}"
     assert (code, err.strip()) == (0, f"Wrote {expected}")
     assert [p.name for p in folder.iterdir()] == [expected.name]
+
+
+def test_every_format_gets_the_same_name_in_a_folder_or_without_out(uncc, example_file: Path, tmp_path: Path) -> None:
+    """<date>_<reference>_<type>: the date the request bears (here --date), the reference made safe, the type; a
+    DOCX or PDF without --out goes into the current folder, Markdown without --out to the terminal."""
+    case = yaml.safe_load(example_file.read_text(encoding="utf-8")) | {"reference": "CYB/2027 118"}
+    example_file.write_text(yaml.safe_dump(case), encoding="utf-8")
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    when = ["--date", "2027-03-04"]
+    for fmt in ("md", "docx", "pdf"):
+        assert (
+            uncc("draft", "preservation", "--case", str(example_file), "--format", fmt, "--out", f"{folder}/", *when)[0]
+            == 0
+        )
+    stem = "2027-03-04_CYB-2027-118_preservation"
+    assert sorted(p.name for p in folder.iterdir()) == [f"{stem}.docx", f"{stem}.md", f"{stem}.pdf"]
+
+    here = tmp_path / "here"
+    here.mkdir()
+    os.chdir(here)  # the fixture below puts the working folder back
+    for fmt in ("docx", "pdf"):
+        code, out, err = uncc("draft", "preservation", "--case", str(example_file), "--format", fmt, *when)
+        assert (code, out, err.strip()) == (0, "", f"Wrote {stem}.{fmt}")
+    code, out, _ = uncc("draft", "preservation", "--case", str(example_file), *when)
+    assert code == 0 and out.startswith("# Request for the expedited preservation")
+    assert sorted(p.name for p in here.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    code, _, err = uncc("draft", "preservation", "--case", str(example_file), "--format", "pdf", *when)
+    assert code == 2 and "already exists; add --force" in err  # never over an earlier draft
+
+    # An explicit file name is kept as given; the form's own date of the request names an mla draft.
+    assert uncc("draft", "preservation", "--case", str(example_file), "--out", str(here / "mine.docx"))[0] == 0
+    assert (here / "mine.docx").exists()
+    mla = _case(tmp_path, api.example_text("mla"))
+    assert uncc("draft", "mla", "--case", mla, "--format", "md", "--out", f"{folder}/")[0] == 0
+    assert (folder / "2026-04-02_PP-CYB-2026-0147_mla.md").exists()
+
+
+@pytest.fixture(autouse=True)
+def _working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own folder: a draft written to the current folder lands in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+
+# -- the closing block: place, date and signatory ------------------------------------------------------------
+
+SIGNATORY = "Inspector Sam Example, Head of the Cybercrime Unit"
+
+
+def _docx_closing(path: Path) -> list[str]:
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    start = next(i for i, t in enumerate(texts) if t.startswith("Place: "))
+    return texts[start : start + 4]
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+
+
+def test_place_date_and_signatory_from_the_command_line(uncc, example_file: Path, tmp_path: Path) -> None:
+    closing = ["--place", "Aurelia City", "--date", "2027-03-04", "--signatory", SIGNATORY]
+    for fmt in ("docx", "pdf"):
+        assert uncc("draft", "preservation", "--case", str(example_file), "--format", fmt, *closing)[0] == 0
+    stem = "2027-03-04_NCP-2026-0311_preservation"
+    assert _docx_closing(tmp_path / f"{stem}.docx") == [
+        "Place: Aurelia City",
+        "Date: 4 March 2027",
+        f"Name and function of the signing officer: {SIGNATORY}",
+        "Signature and official seal: " + "_" * 32,
+    ]
+    text = _pdf_text(tmp_path / f"{stem}.pdf")
+    for line in ("Place: Aurelia City", "Date: 4 March 2027", "Reference: NCP-2026-0311   ·   Date: 4 March 2027"):
+        assert line in text
+    assert " ".join(SIGNATORY.split()) in " ".join(text.split())
+
+
+def test_the_case_files_closing_section_and_the_options_over_it(uncc, example_file: Path, tmp_path: Path) -> None:
+    text = example_file.read_text(encoding="utf-8")
+    example_file.write_text(
+        text + f"closing:\n  place: Aurelia City\n  date: 2027-03-04\n  signatory: {SIGNATORY}\n", encoding="utf-8"
+    )
+    assert uncc("draft", "preservation", "--case", str(example_file), "--format", "docx")[0] == 0
+    closing = _docx_closing(tmp_path / "2027-03-04_NCP-2026-0311_preservation.docx")
+    assert closing[:3] == [
+        "Place: Aurelia City",
+        "Date: 4 March 2027",
+        f"Name and function of the signing officer: {SIGNATORY}",
+    ]
+
+    # An option wins over the case file for its part only; the others stay as the case file says.
+    args = ("--case", str(example_file), "--format", "pdf", "--date", "2027-03-05", "--place", "Port Aurelia")
+    assert uncc("draft", "preservation", *args)[0] == 0
+    pdf = _pdf_text(tmp_path / "2027-03-05_NCP-2026-0311_preservation.pdf")
+    assert "Place: Port Aurelia" in pdf and "Date: 5 March 2027" in pdf
+    assert "Inspector Sam Example" in pdf
+
+
+def test_a_whole_case_file_gives_every_request_its_place_and_signatory(uncc, tmp_path: Path) -> None:
+    """`case.place` and `case.signatory` sign every request; a request's own `closing:` adds its date."""
+    from assistant.settings import PROJECT_ROOT
+
+    case = yaml.safe_load((PROJECT_ROOT / "knowledge" / "cases" / "ransomware.yaml").read_text(encoding="utf-8"))
+    case["case"]["signatory"] = SIGNATORY
+    case["requests"]["preservation"]["closing"] = {"date": "2027-03-04"}
+    path = tmp_path / "ransomware.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    state = ("--state", "Kingdom of Valdoria")
+    assert uncc("draft", "preservation", "--case", str(path), *state, "--format", "docx")[0] == 0
+    assert _docx_closing(tmp_path / "2027-03-04_2026-CYB-117_preservation.docx")[:3] == [
+        "Place: Aurelia City",
+        "Date: 4 March 2027",
+        f"Name and function of the signing officer: {SIGNATORY}",
+    ]
+    code, out, _ = uncc("draft", "mla", "--case", str(path), *state)
+    assert code == 0 and "Place: Aurelia City\n\nDate: " + "_" * 32 in out and SIGNATORY in out
+
+
+def test_an_empty_closing_keeps_the_blank_lines_to_sign_by_hand(uncc, example_file: Path, tmp_path: Path) -> None:
+    text = example_file.read_text(encoding="utf-8")
+    example_file.write_text(text + "closing:\n  place:\n  signatory: ''\n", encoding="utf-8")
+    code, out, _ = uncc("draft", "preservation", "--case", str(example_file), "--place", "")
+    assert code == 0
+    blank = "_" * 32
+    assert f"Place: {blank}\n\nDate: {blank}\n\nName and function of the signing officer: {blank}" in out
+
+
+@pytest.mark.parametrize(
+    ("closing", "message"),
+    [
+        ("closing: Aurelia City\n", "'closing' must be a section of 'place:', 'date:' and 'signatory:' lines"),
+        (f"closing:\n  date: {SECRET}\n", "'closing.date' must be a date written YYYY-MM-DD"),
+        (f"closing:\n  witness: {SECRET}\n", "unknown field 'closing.witness'"),
+    ],
+)
+def test_a_bad_closing_section_is_refused_with_its_line(uncc, tmp_path: Path, closing: str, message: str) -> None:
+    case = _case(tmp_path, api.example_text("mla") + closing)
+    code, out, err = uncc("draft", "mla", "--case", case, "--check")
+    line = len(api.example_text("mla").splitlines()) + 1
+    assert code == 2 and out == ""
+    assert f"line {line}: {message}" in err and SECRET not in err
+
+
+def test_a_bad_date_option_is_a_usage_error(uncc, example_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        uncc("draft", "preservation", "--case", str(example_file), "--date", "4/3/2027")
+    assert exited.value.code == 2
+    assert "argument --date: '4/3/2027' is not a date: write YYYY-MM-DD, or 'today'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "A PDF draft needs --out PATH"),
+        (["--place", "x" * 1001], "--place and --signatory take at most 1,000 characters"),
         (["--out", "{tmp}/r.doc"], "Cannot tell the format from the name r.doc"),
         (["--format", "md", "--out", "{tmp}/r.docx"], "r.docx is a .docx name but the format asked for is md"),
         (["--format", "pdf", "--out", "{tmp}/missing/"], "The folder {tmp}/missing does not exist"),

@@ -314,6 +314,43 @@ def test_the_annex_starts_on_a_new_page(tmp_path: Path) -> None:
     assert sum(bool(p.paragraph_format.page_break_before) for p in paragraphs) == 1
 
 
+def test_the_case_files_closing_section_fills_the_block_and_an_argument_wins_part_by_part(tmp_path: Path) -> None:
+    case = api.example_case("preservation") | {
+        "closing": {"place": "Aurelia City", "date": "2027-03-04", "signatory": "Inspector Sam Example"}
+    }
+    result = api.draft("preservation", case, closing=Closing(place="Port Aurelia"))
+    assert "Place: Port Aurelia\n\nDate: 4 March 2027\n\n" in result.markdown
+    assert "Name and function of the signing officer: Inspector Sam Example" in result.markdown
+    assert result.dated == dt.date(2027, 3, 4)
+    out = api.save(result, tmp_path / "r.docx")
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert {"Place: Port Aurelia", "Date: 4 March 2027"} <= set(texts)
+
+
+@pytest.mark.parametrize(
+    ("closing", "problem"),
+    [
+        ({"place": ["a", "b"]}, "'closing.place' must be text"),
+        ({"date": "4 March 2027"}, "'closing.date' must be a date written YYYY-MM-DD"),
+        ({"signatory": "x" * 1001}, "'closing.signatory' is longer than 1,000 characters"),
+        ({"seal": "yes"}, "unknown field 'closing.seal'"),
+        ("Aurelia City", "'closing' must be a section"),
+    ],
+)
+def test_a_bad_closing_section_is_refused(closing: object, problem: str) -> None:
+    with pytest.raises(DraftError, match=re.escape(problem)):
+        api.draft("preservation", api.example_case("preservation") | {"closing": closing})
+
+
+def test_no_form_may_have_a_field_named_closing() -> None:
+    from assistant.drafting.forms import FieldSpec
+
+    with pytest.raises(ValueError, match="must be snake_case and not one of"):
+        FieldSpec(
+            name="closing", label="x", type="text", required=False, basis={"kind": "good-practice", "source": "x"}
+        )
+
+
 def test_place_date_and_signatory_when_given(tmp_path: Path) -> None:
     result = api.draft(
         "preservation",
@@ -338,18 +375,32 @@ def test_an_agreement_gets_a_signature_block_per_party() -> None:
 @pytest.mark.parametrize(
     ("reference", "name"),
     [
-        ("PP-CYB-2026-0147", "preservation_PP-CYB-2026-0147.docx"),
-        ("PP/CYB 2026:0147", "preservation_PP-CYB-2026-0147.docx"),
-        ("../../etc/passwd", "preservation_etc-passwd.docx"),
-        ("Réf. Ü-7", "preservation_Ref.-U-7.docx"),
-        ("   ", "preservation_request.docx"),
-        ("Дело 12", "preservation_12.docx"),
-        ("AB" * 100, "preservation_" + "AB" * 30 + ".docx"),
+        ("PP-CYB-2026-0147", "2027-03-04_PP-CYB-2026-0147_preservation.docx"),
+        ("PP/CYB 2026:0147", "2027-03-04_PP-CYB-2026-0147_preservation.docx"),
+        ("../../etc/passwd", "2027-03-04_etc-passwd_preservation.docx"),
+        ("Réf. Ü-7", "2027-03-04_Ref.-U-7_preservation.docx"),
+        ("   ", "2027-03-04_preservation.docx"),
+        ("Дело 12", "2027-03-04_12_preservation.docx"),
+        ("AB" * 100, "2027-03-04_" + "AB" * 30 + "_preservation.docx"),
     ],
 )
-def test_file_names_say_which_request_and_case(reference: str, name: str) -> None:
+def test_file_names_say_when_which_case_and_which_request(reference: str, name: str) -> None:
     result = api.draft("preservation", api.example_case("preservation") | {"reference": reference})
-    assert api.file_name(result, "docx") == name
+    assert api.file_name(result, "docx", today=dt.date(2027, 3, 4)) == name
+
+
+def test_a_file_name_bears_the_requests_own_date() -> None:
+    """The closing block's date, else the form's date of the request (mla), else today."""
+    today = dt.date(2027, 3, 4)
+    signed = {"closing": {"date": "2027-05-06"}}
+    case = api.example_case("preservation")
+    assert api.file_name(api.draft("preservation", case | signed), "pdf", today).startswith("2027-05-06_")
+    assert api.file_name(api.draft("preservation", case), "pdf", today).startswith("2027-03-04_")
+    mla = api.example_case("mla")
+    assert mla["date_of_request"] == dt.date(2026, 4, 2)
+    assert api.file_name(api.draft("mla", mla), "md", today) == "2026-04-02_PP-CYB-2026-0147_mla.md"
+    assert api.file_name(api.draft("mla", mla | signed), "md", today).startswith("2027-05-06_")
+    assert api.file_name(api.draft("mla", mla | {"date_of_request": None}), "md", today).startswith("2027-03-04_")
 
 
 @pytest.mark.parametrize(

@@ -315,6 +315,7 @@ def test_a_finished_turn_carries_what_the_page_keeps_and_shows_again(answerer):
     assert {c["label"] for c in turn["citations"]} >= {"Art. 42"} and all(c["text"] for c in turn["citations"])
     assert reply["view"]["chips"] == chip_labels(view.state) and reply["view"]["panel"] == passages_html(view.state)
     assert reply["view"]["offer"]["type"] == "preservation"
+    assert turn["offer"]["type"] == "preservation"  # each turn keeps its own offer: any answer can be drafted
     working = browser_reply(next(ask_turn(answerer, PRESERVATION_Q)))
     assert working == {
         "done": False,
@@ -395,6 +396,11 @@ def test_draft_this_request_is_offered_for_an_answer_about_a_request(answerer, f
         offer["label"]
         == "Draft this request: Request for the expedited preservation of stored electronic data (Art. 42)"
     )
+    # How the list of answers to draft from names it; the page puts in the question's number.
+    assert offer["choice"] == (
+        "Question {number} (“What must a request for expedited preservation of stored…”): "
+        "Request for the expedited preservation of stored electronic data (Art. 42)"
+    )
     extradition = final(ask_turn(answerer, "Can a State refuse extradition of its own nationals?")).state
     assert draft_offer(extradition, types)["type"] == "extradition"
     assert draft_offer(final(ask_turn(answerer, "What is the 24/7 network for?")).state, types) is None
@@ -443,6 +449,14 @@ def test_widgets_follow_the_form(full_settings):
     assert by_name["offences"].lines == 3 and "One item per line" in by_name["offences"].info
     assert "Basis: Art. 42." in by_name["facts"].info
     assert by_name["offence_date"].placeholder == "YYYY-MM-DD"
+    closing = [w for w in widgets(form)][len(form.fields) :]  # every form ends with the closing block
+    assert [w.name for w in closing] == ["closing_place", "closing_date", "closing_signatory"]
+    assert [w.label for w in closing] == [
+        "Place of signature",
+        "Date of signature",
+        "Name and function of the signing officer",
+    ]
+    assert all(w.kind == "textbox" and w.info for w in closing) and closing[1].placeholder == "YYYY-MM-DD"
     choice = next(f for f in drafting.form("extradition", full_settings).fields if f.type == "choice")
     assert widget(choice).kind == "dropdown"
 
@@ -487,10 +501,11 @@ def test_invalid_field_is_explained_by_its_label(full_settings):
     assert "Fix the fields" in view.preview
 
 
-def test_write_files_gives_docx_pdf_and_markdown_named_after_the_request_and_case(full_settings, tmp_path):
+def test_write_files_gives_docx_pdf_and_markdown_named_after_the_date_case_and_request(full_settings, tmp_path):
     paths = write_files(full_settings, "preservation", example_values(full_settings, "preservation"), tmp_path)
     docx, pdf, md = paths
-    assert [p.name for p in paths] == [f"preservation_NCP-2026-0311.{ext}" for ext in ("docx", "pdf", "md")]
+    stem = f"{dt.date.today().isoformat()}_NCP-2026-0311_preservation"  # no date of signature: today's
+    assert [p.name for p in paths] == [f"{stem}.{ext}" for ext in ("docx", "pdf", "md")]
     assert zipfile.is_zipfile(docx) and pdf.read_bytes().startswith(b"%PDF-")
     assert md.read_text(encoding="utf-8").startswith("# Request for the expedited preservation")
 
@@ -549,7 +564,7 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
     handlers = _draft_handlers(build_app(full_runtime, answerer), "preservation")
     assert {"on_change", "on_example", "on_replace", "on_keep", "on_build"} <= set(handlers)
     settings = full_runtime.settings
-    n = len(drafting.form("preservation", settings).fields)
+    n = len(widgets(drafting.form("preservation", settings)))  # its fields, then place, date and signatory
     example = example_values(settings, "preservation")
 
     # An empty form takes the example at once.
@@ -569,7 +584,9 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
     files, status, ready = handlers["on_build"](*values)
     assert len(files) == 3 and ready is True
     assert status.startswith("**Draft with 3 gaps**") and "Files ready" not in status
-    checklist, preview, files, status, ready, saved = handlers["on_change"](*values[:-1], "changed", True, *SHOWN)
+    changed = list(values)
+    changed[[f.name for f in drafting.form("preservation", settings).fields].index("contact_person")] = "changed"
+    checklist, preview, files, status, ready, saved = handlers["on_change"](*changed, True, *SHOWN)
     assert (files, status, ready) == (None, FILES_STALE, False)
     assert "preservation: incomplete" in checklist and preview.startswith("# Request")
     assert saved["forms"]["preservation"]["contact_person"] == "changed"  # autosaved in the browser

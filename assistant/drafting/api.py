@@ -1,12 +1,14 @@
 """The drafting desk's Python API, shared by the CLI and the web app.
 
-A case is a mapping of field names to values (as a YAML case file holds them), or a `CaseDoc` read from a
-file, which adds line numbers to error messages. Bad input raises DraftError with a message to show as is.
+A case is a mapping of field names to values (as a YAML case file holds them, with its optional `closing:`
+section: place, date and signatory), or a `CaseDoc` read from a file, which adds line numbers to error messages.
+Bad input raises DraftError with a message to show as is.
 Drafts are written as Markdown, DOCX or PDF (`FORMATS`); DOCX and PDF on the paper of `settings.drafting.paper`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant.drafting import export
-from assistant.drafting.case import CaseDoc, parse_case, validate_case
+from assistant.drafting.case import CaseDoc, Closing, parse_case, validate_request
 from assistant.drafting.checker import CheckReport, check_case
 from assistant.drafting.forms import FormSpec, form_path, form_types, forms_dir, load_form
 from assistant.drafting.provenance import render_annex
-from assistant.drafting.render import Closing, Draft, annex_titles, letter_parts, render_body, render_closing
+from assistant.drafting.render import Draft, annex_titles, letter_parts, render_body, render_closing
 from assistant.errors import DraftError, KnowledgeError
 from assistant.settings import Settings, get_settings
 
@@ -57,26 +59,28 @@ def example_case(request_type: str, settings: Settings | None = None) -> dict[st
     return parse_case(text, source=f"example {request_type}").data
 
 
-def _validated(request_type: str, case: Case, settings: Settings) -> tuple[FormSpec, BaseModel]:
+def _validated(request_type: str, case: Case, settings: Settings) -> tuple[FormSpec, BaseModel, Closing]:
     spec = load_form(settings.knowledge_dir, request_type)
     if not isinstance(case, CaseDoc | Mapping):
         raise DraftError("A case must be a mapping of field names to values.")
     doc = case if isinstance(case, CaseDoc) else CaseDoc(data=dict(case))
-    return spec, validate_case(spec, doc)
+    model, closing = validate_request(spec, doc)
+    return spec, model, closing
 
 
 def check(request_type: str, case: Case, settings: Settings | None = None) -> CheckReport:
     """The completeness report of a case: missing and weak elements, each with its basis."""
-    spec, model = _validated(request_type, case, _settings(settings))
+    spec, model, _ = _validated(request_type, case, _settings(settings))
     return check_case(spec, model)
 
 
 def draft(request_type: str, case: Case, settings: Settings | None = None, closing: Closing | None = None) -> Draft:
     """The full draft: request text with [MISSING: ...] markers for gaps, the closing block (place, date, name and
-    signature, blank lines where `closing` does not say; then the list of annexes), then the provenance annex."""
+    signature from the case's `closing:` section, each part of `closing` given here over it, blank lines where
+    neither says; then the list of annexes), then the provenance annex."""
     settings = _settings(settings)
-    closing = closing or Closing()
-    spec, model = _validated(request_type, case, settings)
+    spec, model, given = _validated(request_type, case, settings)
+    closing = (closing or Closing()).over(given)
     body = render_body(spec, model, settings.prompts_dir)
     annex = render_annex(spec, settings)
     ending = render_closing(spec, model, settings.prompts_dir, annex_titles(annex), closing)
@@ -91,9 +95,11 @@ def draft(request_type: str, case: Case, settings: Settings | None = None, closi
     )
 
 
-def draft_markdown(request_type: str, case: Case, settings: Settings | None = None) -> tuple[str, CheckReport]:
+def draft_markdown(
+    request_type: str, case: Case, settings: Settings | None = None, closing: Closing | None = None
+) -> tuple[str, CheckReport]:
     """The draft as Markdown, with its completeness report."""
-    result = draft(request_type, case, settings)
+    result = draft(request_type, case, settings, closing)
     return result.markdown, result.report
 
 
@@ -103,9 +109,10 @@ def output_format(path: Path | str, fmt: str | None = None) -> str:
     return export.output_format(path, fmt)
 
 
-def file_name(result: Draft, fmt: str) -> str:
-    """A file name saying which request and case a draft belongs to, e.g. 'preservation_PP-CYB-2026-0147.pdf'."""
-    return export.file_name(result, export.output_format(f"x.{fmt}", fmt))
+def file_name(result: Draft, fmt: str, today: dt.date | None = None) -> str:
+    """A file name saying when, for which case and which request a draft was made, the same for each format:
+    e.g. '2027-03-04_CYB-2027-118_preservation.pdf' (the date the request bears, else `today`)."""
+    return export.file_name(result, export.output_format(f"x.{fmt}", fmt), today)
 
 
 def save(

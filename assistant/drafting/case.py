@@ -3,6 +3,9 @@
 Every field of the model is optional: a missing element is the checker's business (the draft still renders,
 with a marker), while a value of the wrong type, an unknown field or an oversized text is refused here.
 Messages name the field and line but never echo the value: case files hold personal data.
+
+Beside the form's fields, every case file may have a `closing:` section (`Closing`: place, date and signatory
+of the closing block), the same for every request type; what it leaves out is a blank line to fill in by hand.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ MAX_FIELD_CHARS = 100_000  # a request summarises; supporting documents travel a
 MAX_LIST_ITEMS = 500
 MAX_CASE_BYTES = 20_000_000  # refuse before parsing: no real case file comes near this
 MAX_REPORTED_ERRORS = 10
+MAX_CLOSING_CHARS = 1_000  # a place, or a name and function: a few lines at most
+CLOSING = "closing"  # the case file's section for the closing block; no form may have a field of that name
 
 # Characters XML (and so Word) cannot store: form feeds and the like arrive by copy-paste from PDFs.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -68,6 +73,38 @@ def to_date(value: Any) -> Any:
         except ValueError:
             pass
     raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value  # `place:` with nothing after it: not given
+
+
+def _closing_date(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else to_date(value)
+
+
+ClosingText = Annotated[
+    str,
+    BeforeValidator(_blank),
+    StringConstraints(strip_whitespace=True, max_length=MAX_CLOSING_CHARS),
+    AfterValidator(_printable),
+]
+
+
+class Closing(BaseModel):
+    """What the closing block says when it is known; each part left out is a blank line to fill by hand."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    place: ClosingText = ""
+    date: Annotated[dt.date | None, BeforeValidator(_closing_date)] = None
+    signatory: ClosingText = ""  # name and function of the signing officer
+
+    def over(self, base: Closing) -> Closing:
+        """This closing's parts where given, `base`'s elsewhere (e.g. `uncc draft --place` over the case file)."""
+        return Closing(
+            place=self.place or base.place, date=self.date or base.date, signatory=self.signatory or base.signatory
+        )
 
 
 def _to_list(value: Any) -> Any:
@@ -123,24 +160,54 @@ def _problem(form: FormSpec, err: dict[str, Any]) -> str:
     return f"'{name}' must be {expected}"
 
 
-def validate_case(form: FormSpec, doc: CaseDoc) -> BaseModel:
-    """The typed case, or DraftError listing every problem with its line."""
+def _closing_problem(err: dict[str, Any]) -> str:
+    """One problem of the `closing:` section in words, naming the part but never its (personal) value."""
+    part = f"{CLOSING}.{err['loc'][0]}" if err["loc"] else CLOSING
+    kind = err["type"]
+    if not err["loc"]:
+        return f"'{CLOSING}' must be a section of 'place:', 'date:' and 'signatory:' lines"
+    if kind == "extra_forbidden":
+        return f"unknown field '{part}' (the closing section has place, date and signatory)"
+    if kind in ("string_too_long", "too_long"):
+        return f"'{part}' is longer than {MAX_CLOSING_CHARS:,} characters"
+    if part == f"{CLOSING}.date":
+        return f"'{part}' must be a date written YYYY-MM-DD"
+    return f"'{part}' must be text"
+
+
+def validate_request(form: FormSpec, doc: CaseDoc) -> tuple[BaseModel, Closing]:
+    """The typed case and its closing block, or DraftError listing every problem with its line."""
     bad_keys = [k for k in doc.data if not isinstance(k, str)]
     if bad_keys:
         raise DraftError(f"{doc.source}: field names must be text; found {len(bad_keys)} that are not.")
+    problems: list[tuple[int, str]] = []  # (line, problem), reported in the order of the file
+    fields = {k: v for k, v in doc.data.items() if k != CLOSING}
+    model: BaseModel | None = None
     try:
-        return case_model(form).model_validate(doc.data)
+        model = case_model(form).model_validate(fields)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: doc.lines.get(str(e["loc"][0]) if e["loc"] else "", 0))
-        lines = []
-        for err in errors[:MAX_REPORTED_ERRORS]:
+        for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else ""
-            where = f"line {doc.lines[name]}: " if name in doc.lines else ""
-            lines.append(f"  {where}{_problem(form, err)}")
-        more = f"\n  ... and {len(errors) - MAX_REPORTED_ERRORS} more" if len(errors) > MAX_REPORTED_ERRORS else ""
+            problems.append((doc.lines.get(name, 0), _problem(form, err)))
+    closing = Closing()
+    try:
+        closing = Closing.model_validate(doc.data.get(CLOSING) or {})
+    except ValidationError as exc:
+        problems += [(doc.lines.get(CLOSING, 0), _closing_problem(err)) for err in exc.errors()]
+    if problems or model is None:
+        problems.sort(key=lambda p: p[0])
+        lines = [f"  {f'line {line}: ' if line else ''}{problem}" for line, problem in problems[:MAX_REPORTED_ERRORS]]
+        extra = len(problems) - MAX_REPORTED_ERRORS
+        more = f"\n  ... and {extra} more" if extra > 0 else ""
         raise DraftError(
-            f"{doc.source}: {len(errors)} problem(s) in this {form.type} case:\n" + "\n".join(lines) + more
+            f"{doc.source}: {len(problems)} problem(s) in this {form.type} case:\n" + "\n".join(lines) + more
         ) from None  # the chained pydantic error carries the input values: keep them out of any traceback
+    return model, closing
+
+
+def validate_case(form: FormSpec, doc: CaseDoc) -> BaseModel:
+    """The typed case (its form fields), or DraftError listing every problem with its line."""
+    return validate_request(form, doc)[0]
 
 
 class _CaseLoader(SAFE_LOADER):  # type: ignore[misc,valid-type]  # a class chosen at import time

@@ -59,6 +59,7 @@ class CaseInfo(_Part):
     max_penalty_years: float | None = Field(None, ge=0, le=1000)
     urgency: Literal["high", "normal"] = "normal"
     place: Text | None = Field(None, description="Place of signature of the requests.")
+    signatory: Text | None = Field(None, description="Name and function of the officer who signs the requests.")
 
 
 class Lead(_Part):

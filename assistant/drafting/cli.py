@@ -1,19 +1,24 @@
 """`uncc draft`: draft a cooperation request from a case file, or check that the case is complete.
 
 Exit codes: 0 done (or, with --check, complete); 3 incomplete (with --check); 2 bad input.
-Case contents go only to stdout or to the --out file the user names: never to a log.
+Case contents go only to stdout or to the file the user asks for: the --out file as named, or in the --out
+folder (the current folder for a DOCX or PDF without --out) the file named after the draft's date, reference and
+type (`api.file_name`). Never to a log.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from assistant.drafting import api
-from assistant.drafting.case import CaseDoc, read_case_file
+from assistant.drafting.case import MAX_CLOSING_CHARS, CaseDoc, Closing, read_case_file
 from assistant.drafting.casefile import is_casefile, load_casefile
 from assistant.drafting.checker import CheckReport
 from assistant.drafting.from_case import case_for_request
@@ -29,7 +34,10 @@ EPILOG = """examples:
   uncc draft preservation --case case.yaml --check
   uncc draft preservation --case case.yaml --out request.docx
   uncc draft preservation --case case.yaml --out request.pdf
-  uncc draft preservation --case case.yaml --format pdf --out drafts/   (named preservation_<reference>.pdf)"""
+  uncc draft preservation --case case.yaml --format pdf --out drafts/
+        (named <date>_<reference>_preservation.pdf, e.g. 2027-03-04_CYB-2027-118_preservation.pdf)
+  uncc draft preservation --case case.yaml --format docx --date today --place "Aurelia City"
+        (into the current folder; --signatory "NAME, FUNCTION" fills the signature block too)"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,11 +65,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="PATH",
-        help="write the draft to this file, or into this folder named <type>_<reference>.<format> "
-        "(default: Markdown on stdout)",
+        help="write the draft to this file, or into this folder named <date>_<reference>_<type>.<format> "
+        "(default: Markdown on stdout; a DOCX or PDF goes into the current folder under that name)",
     )
+    closing = p.add_argument_group(
+        "closing block",
+        "place, date and signatory printed above the signature; over the case file's 'closing:' "
+        "section. Left out everywhere, each is a blank line to fill in by hand.",
+    )
+    closing.add_argument("--place", default="", help="place of signature, e.g. 'Aurelia City'")
+    closing.add_argument("--date", type=_date, help="date of the request: YYYY-MM-DD, or 'today'")
+    closing.add_argument("--signatory", default="", help="name and function of the signing officer")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(handler=cmd_draft)
+
+
+def _date(text: str) -> dt.date:
+    """--date: YYYY-MM-DD or 'today'."""
+    if text.strip().lower() == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD, or 'today'") from None
+
+
+def _closing(args: argparse.Namespace) -> Closing:
+    """What the command line says of the closing block; a part it leaves out comes from the case file."""
+    try:
+        return Closing(place=args.place, date=args.date, signatory=args.signatory)
+    except ValidationError:
+        raise DraftError(
+            f"--place and --signatory take at most {MAX_CLOSING_CHARS:,} characters each; shorten them."
+        ) from None
 
 
 def _refuse_conflicts(args: argparse.Namespace) -> None:
@@ -72,6 +108,8 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
         raise DraftError("--example prints an example case; use it without --case, --check or --out.")
     if args.check and (args.out or args.format):
         raise DraftError("--check prints a report; drop --out/--format, or drop --check to write the draft.")
+    if (args.check or args.example) and (args.place or args.date or args.signatory):
+        raise DraftError("--place, --date and --signatory go into a draft; drop them with --check or --example.")
     if not (args.check or args.example or args.list):
         _output_format(args)  # a format that contradicts the file name is reported before any work
 
@@ -91,19 +129,18 @@ def _is_folder(out: str) -> bool:
 def _output_format(args: argparse.Namespace) -> str:
     """md, docx or pdf: --format if given, else what the --out name says (a .pdf name always gets a PDF)."""
     if not args.out:
-        fmt = args.format or "md"
-        if fmt != "md":
-            kind = {"docx": "DOCX", "pdf": "PDF"}[fmt]
-            raise DraftError(f"A {kind} draft needs --out PATH ({kind} files are not printed to the terminal).")
-        return fmt
+        return args.format or "md"
     if _is_folder(args.out):
         return args.format or "docx"
     return api.output_format(args.out, args.format)
 
 
 def _out_path(args: argparse.Namespace, result: Draft, fmt: str) -> Path:
-    """--out itself, or for a folder the file in it named after the request and its reference."""
-    return Path(args.out) / api.file_name(result, fmt) if _is_folder(args.out) else Path(args.out)
+    """--out itself when it names a file; else the file named after the draft's date, reference and type, in the
+    --out folder or (a DOCX or PDF without --out) the current one."""
+    if args.out and not _is_folder(args.out):
+        return Path(args.out)
+    return Path(args.out or ".") / api.file_name(result, fmt)
 
 
 def _request_case(args: argparse.Namespace, settings: Settings) -> CaseDoc:
@@ -146,13 +183,14 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
             _print_report(report)
         return 0 if report.complete else EXIT_INCOMPLETE
     fmt = _output_format(args)
-    if args.out:
-        result = api.draft(args.type, case, settings)
+    closing = _closing(args)
+    if args.out or fmt != "md":  # DOCX and PDF are files, never printed to the terminal
+        result = api.draft(args.type, case, settings, closing)
         path = api.save(result, _out_path(args, result, fmt), fmt, force=args.force, settings=settings)
         report = result.report
         print(f"Wrote {path}", file=sys.stderr)
     else:
-        markdown, report = api.draft_markdown(args.type, case, settings)
+        markdown, report = api.draft_markdown(args.type, case, settings, closing)
         sys.stdout.write(markdown)
     if not report.complete:
         print(f"Warning: {report.summary}. The draft marks the gaps [MISSING: ...]; see --check.", file=sys.stderr)

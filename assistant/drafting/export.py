@@ -8,6 +8,7 @@ and a format that contradicts the extension is refused: a `.pdf` file always hol
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -54,15 +55,23 @@ def output_format(path: Path | str, fmt: str | None = None) -> Format:
     return fmt  # type: ignore[return-value]  # checked against FORMATS above
 
 
-def file_name(draft: Draft, fmt: Format) -> str:
-    """A name saying which request and case a file belongs to, e.g. 'preservation_PP-CYB-2026-0147.docx'.
+def file_stem(draft: Draft, today: dt.date | None = None) -> str:
+    """The name, without extension, of every file of a draft: its date, the case reference and the request
+    type, e.g. '2027-03-04_CYB-2027-118_preservation'. Files sort by date, and those of one case sit together.
 
-    The reference is reduced to letters, digits, '.', '_' and '-' (accents dropped), so it is safe as a file name
-    on every system and cannot name another folder; without one, 'preservation_request.docx'.
+    The date is the one the request bears (`Draft.dated`: the closing block's, else the form's date of the
+    request), else `today`. The reference is reduced to letters, digits, '.', '_' and '-' (accents dropped), so
+    it is safe as a file name on every system and cannot name another folder; without one it is left out.
     """
+    day = draft.dated or today or dt.date.today()
     ascii_ref = unicodedata.normalize("NFKD", draft.reference).encode("ascii", "ignore").decode("ascii")
     reference = UNSAFE.sub("-", ascii_ref).strip("-._")[:MAX_REFERENCE_CHARS].strip("-._")
-    return f"{draft.type}_{reference or 'request'}.{fmt}"
+    return "_".join(part for part in (day.isoformat(), reference, draft.type) if part)
+
+
+def file_name(draft: Draft, fmt: Format, today: dt.date | None = None) -> str:
+    """`file_stem` with the format's extension, e.g. '2027-03-04_CYB-2027-118_preservation.docx'."""
+    return f"{file_stem(draft, today)}.{fmt}"
 
 
 def _check_target(path: Path, force: bool) -> None:

@@ -3,6 +3,8 @@
 Each request goes to one State, so a request reads the entries located there. Fields the case file cannot
 supply (the purpose of the evidence, why the transfer serves justice, ...) stay empty: the completeness check
 reports them, and the case file's `requests: {TYPE: {field: value}}` section fills them (its values win).
+The closing block of every request takes `case.place` and `case.signatory`; a request's own `closing:` section
+(`requests: {TYPE: {closing: {date: ...}}}`) adds to them and wins over them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.drafting.case import CLOSING
 from assistant.drafting.casefile import CaseFile, DataItem, Person, same_state
 from assistant.drafting.forms import load_form
 from assistant.errors import DraftError
@@ -233,7 +236,19 @@ def request_fields(
         fields |= FILLERS[request_type](scope)
     fields |= preset or {}
     derived = {name: value for name, value in fields.items() if value is not None and name in form_fields}
-    return derived | cf.requests.get(request_type, {})
+    given = cf.requests.get(request_type, {})
+    return derived | given | _closing(cf, given.get(CLOSING))
+
+
+def _closing(cf: CaseFile, given: Any) -> dict[str, Any]:
+    """The `closing:` section of a request: the case's place and signatory, under the request's own section.
+    A section that is not a mapping is passed on as given, for the form check to report."""
+    common = {"place": cf.case.place, "signatory": cf.case.signatory}
+    closing = {part: value for part, value in common.items() if value}
+    if given is not None and not isinstance(given, dict):
+        return {CLOSING: given}
+    closing |= given or {}
+    return {CLOSING: closing} if closing else {}
 
 
 def case_for_request(

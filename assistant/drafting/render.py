@@ -7,8 +7,8 @@ must use every required one. A line break inside a value is kept: it becomes a M
 spaces before the newline), which every output format honours.
 
 After the request come the closing block (place, date, name and signature, then the list of annexes, from
-`_closing.md.j2`) and the annexes themselves. `blocks` and `spans` read the Markdown back for the DOCX and PDF
-writers, so the three formats share one source of wording.
+`_closing.md.j2`, filled from the case file's `closing:` section) and the annexes themselves. `blocks` and
+`spans` read the Markdown back for the DOCX and PDF writers, so the three formats share one source of wording.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import jinja2
 from jinja2 import meta
 from pydantic import BaseModel, ConfigDict
 
+from assistant.drafting.case import Closing
 from assistant.drafting.checker import CheckReport, is_present
 from assistant.drafting.forms import FieldSpec, FormSpec
 from assistant.errors import KnowledgeError
@@ -33,6 +34,7 @@ BLANK_RUNS = re.compile(r"\n{3,}")
 SINGLE_NEWLINE = re.compile(r"(?<!\n)[ \t]*\n(?!\n)")
 HARD_BREAK = "  \n"  # Markdown: a line ending in two spaces breaks the line without ending the paragraph
 BLANK = "_" * 32  # a line to fill in by hand on the printed request
+REQUEST_DATE_FIELD = "date_of_request"  # a form's own field for the date the request bears, where it has one
 ANNEX_HEADING = re.compile(r"^## (?:\d+\. )?Annex(?: \d+)?: (.+)$", re.M)
 MONTHS = (
     "January",
@@ -65,6 +67,7 @@ class Draft(BaseModel):
     letterhead: str = ""  # the requesting authority, line breaks as given
     reference: str = ""  # the requesting authority's file reference, as given
     date: str = ""  # the date of the request when given, as printed
+    dated: dt.date | None = None  # the date it bears: the closing block's, else the form's date of the request
 
     @property
     def body(self) -> str:
@@ -73,16 +76,6 @@ class Draft(BaseModel):
         if tail and self.markdown.endswith(tail):
             return self.markdown[: len(self.markdown) - len(tail)]
         return self.markdown
-
-
-class Closing(BaseModel):
-    """What the closing block says when it is known; each part left out is a blank line to fill by hand."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    place: str = ""
-    date: dt.date | None = None
-    signatory: str = ""  # name and function of the signing officer
 
 
 def marker(spec: FieldSpec) -> str:
@@ -222,12 +215,22 @@ def render_closing(form: FormSpec, case: BaseModel, prompts_dir: Path, annexes: 
     return BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 
-def letter_parts(form: FormSpec, case: BaseModel, closing: Closing) -> dict[str, str]:
-    """What a printed copy shows outside the text: letterhead, reference and date (each '' when not given)."""
+def request_date(form: FormSpec, case: BaseModel, closing: Closing) -> dt.date | None:
+    """The date a request bears: the closing block's, else the form's own date of the request (mla has one)."""
+    if closing.date:
+        return closing.date
+    value = getattr(case, REQUEST_DATE_FIELD) if REQUEST_DATE_FIELD in {f.name for f in form.fields} else None
+    return value if isinstance(value, dt.date) else None
+
+
+def letter_parts(form: FormSpec, case: BaseModel, closing: Closing) -> dict[str, Any]:
+    """What a printed copy shows outside the text: letterhead, reference and date (each '' when not given), and
+    the date the request bears (for its file name)."""
     return {
         "letterhead": _plain(form, case, "requesting_authority"),
         "reference": _plain(form, case, "reference"),
         "date": long_date(closing.date) if closing.date else "",
+        "dated": request_date(form, case, closing),
     }
 
 

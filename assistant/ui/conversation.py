@@ -8,7 +8,9 @@ saved conversation; a reload shows it again, and the chat's Clear button removes
 another version, or damaged, is discarded with a notice when the page loads. Only "Export" sends the whole
 conversation, once, to write it as Markdown and Word (`export_files`).
 
-"Draft this request" is offered under an answer about a request the Draft tab can write: the request types come
+"Draft this request" is offered for every answer about a request the Draft tab can write, not only the latest:
+each saved turn keeps its own offer (`draft_offer`), and once the conversation has more than one answer a list
+under the chat chooses the answer to draft from (the latest one with an offer at first). The request types come
 from the forms (`request_types`), not from a table here.
 
 Nothing here touches Gradio.
@@ -96,7 +98,8 @@ class SavedContext(_Saved):
 
 
 class SavedTurn(_Saved):
-    """One question and its answer as the browser keeps them."""
+    """One question and its answer as the browser keeps them. Beside these it holds `offer` (its "Draft this
+    request" offer, or null), which only the page's script reads."""
 
     question: str = Field(max_length=MAX_QUESTION_CHARS)  # as answered (the part the answerer read)
     user: str = Field(max_length=8 * MAX_QUESTION_CHARS)  # the chat's copy of it, escaped (`plain_markdown`)
@@ -114,8 +117,8 @@ class SavedHistory(_Saved):
     turns: tuple[SavedTurn, ...] = Field(default=(), max_length=MAX_SAVED_TURNS)
 
 
-def saved_turn(state: AskState) -> dict[str, Any]:
-    """A finished turn as the browser keeps it."""
+def saved_turn(state: AskState, offer: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A finished turn as the browser keeps it, with its "Draft this request" offer (None when it has none)."""
     user, answer = state.messages[0]["content"], state.messages[-1]["content"]
     context = None
     if state.turn is not None:
@@ -127,6 +130,7 @@ def saved_turn(state: AskState) -> dict[str, Any]:
         "kind": state.kind,
         "citations": [{**c.as_json(), "chip": chip_label(c)} for c in state.citations],
         "context": context,
+        "offer": offer,
     }
 
 
@@ -138,7 +142,7 @@ def browser_reply(view: AskView, offer: dict[str, Any] | None = None) -> dict[st
         return None
     reply: dict[str, Any] = {"done": view.done, "messages": [dict(m) for m in s.messages]}
     if view.done:
-        reply["turn"] = saved_turn(s)
+        reply["turn"] = saved_turn(s, offer)
         reply["view"] = {"chips": chip_labels(s), "panel": passages_html(s), "copy": s.copy_text, "offer": offer}
     return reply
 
@@ -215,18 +219,28 @@ def request_types(settings: Settings) -> dict[int, RequestType]:
     return {a: RequestType(t, forms[t].title, forms[t].legal_basis.article or a) for a, t in sorted(found.items())}
 
 
+MAX_CHOICE_QUESTION = 60  # characters of the question that name its answer in the list of answers to draft from
+
+
 def draft_offer(state: AskState, types: Mapping[int, RequestType]) -> dict[str, Any] | None:
-    """The "Draft this request" offer under an answer whose subject (the first article it cites) is a request
-    the Draft tab writes: the type, the button's label and the articles the answer cites. None otherwise."""
+    """The "Draft this request" offer for an answer whose subject (the first article it cites) is a request the
+    Draft tab writes: the type, the button's label, the articles the answer cites, and how the list of answers
+    to draft from names it ('{number}' left for the page to fill in). None otherwise."""
     if state.kind != "answered" or state.turn is None or not state.turn.focus_articles:
         return None
     chosen = types.get(state.turn.focus_articles[0])
     if chosen is None:
         return None
+    question = " ".join(state.question.split())
+    if len(question) > MAX_CHOICE_QUESTION:
+        question = question[:MAX_CHOICE_QUESTION].rsplit(" ", 1)[0] + "…"
     return {
         "type": chosen.type,
         "label": ui_text("draft_this", title=chosen.title, article=chosen.article),
         "articles": cited_articles(state.citations)[:MAX_FOCUS],
+        "choice": ui_text(
+            "draft_choice", number="{number}", question=question, title=chosen.title, article=chosen.article
+        ),
     }
 
 
@@ -381,9 +395,10 @@ const UNCC = (() => {
   const context = (c) => c === null || (isObj(c) && isStr(c.question)
     && Array.isArray(c.focus_articles) && c.focus_articles.every(isArticle));
   const turn = (t) => isObj(t) && strings(t, ["question", "user", "answer", "kind"])
-    && Array.isArray(t.citations) && t.citations.every(citation) && context(t.context);
+    && Array.isArray(t.citations) && t.citations.every(citation) && context(t.context)
+    && (t.offer === undefined || offer(t.offer));
   const offer = (o) => o === null || (isObj(o) && strings(o, ["type", "label"])
-    && Array.isArray(o.articles) && o.articles.every(isArticle));
+    && (o.choice === undefined || isStr(o.choice)) && Array.isArray(o.articles) && o.articles.every(isArticle));
   const view = (v) => v === null || (isObj(v) && Array.isArray(v.chips) && v.chips.every(isStr)
     && strings(v, ["panel", "copy"]) && offer(v.offer));
   const valid = (h) => isObj(h) && h.version === VERSION && Array.isArray(h.turns)
@@ -414,23 +429,43 @@ const UNCC = (() => {
   const previous = (h) => (h.turns.length ? h.turns[h.turns.length - 1].context : null);
   const skip = { __type__: "update" };
   const chips = (v) => ({ __type__: "update", value: null, choices: (v ? v.chips : []).map((c) => [c, c]) });
-  const draft = (v) => (v && v.offer ? { __type__: "update", value: v.offer.label, visible: true }
-    : { __type__: "update", visible: false });
-  return { TEXT, EMPTY_PANEL, MAX_TURNS, read, save, forget, message, messages, previous, skip, chips, draft };
+  // "Draft this request": the answers that offer one, by question number; the one chosen (else the latest).
+  // A conversation saved before turns kept their own offer has the latest answer's in its view.
+  const own = (h, t, i) => (t.offer !== undefined ? t.offer
+    : i === h.turns.length - 1 && h.view ? h.view.offer : null);
+  const offers = (h) => h.turns.map((t, i) => [i + 1, own(h, t, i)]).filter((pair) => pair[1]);
+  const chosen = (h, number) => {
+    const found = offers(h);
+    return found.find((pair) => pair[0] === Number(number)) || found[found.length - 1] || null;
+  };
+  // The list of answers to draft from (shown once there is more than one answer) and the button, for `number`.
+  const drafts = (h, number) => {
+    const pick = chosen(h, number);
+    if (!pick) {
+      return [{ __type__: "update", choices: [], value: null, visible: false }, { __type__: "update", visible: false }];
+    }
+    const name = (pair) => (pair[1].choice || pair[1].label).replace("{number}", String(pair[0]));
+    const list = { __type__: "update", choices: offers(h).map((pair) => [name(pair), pair[0]]), value: pick[0],
+      visible: h.turns.length > 1 };
+    return [list, { __type__: "update", value: pick[1].label, visible: true }];
+  };
+  return { TEXT, EMPTY_PANEL, MAX_TURNS, read, save, forget, message, messages, previous, skip, chips, chosen,
+    drafts, empty };
 })();
 """
 
-# On load: the saved conversation back in the chat, with the latest answer's chips, passages, copy text and draft
-# offer; a notice when one was restored or discarded.
+# On load: the saved conversation back in the chat, with the latest answer's chips, passages and copy text, and
+# the answers to draft from; a notice when one was restored or discarded.
 _RESTORE = """() => {
   const { history, discarded } = UNCC.read();
   if (discarded) {
-    return [[], UNCC.chips(null), UNCC.EMPTY_PANEL, "", UNCC.TEXT.discarded, UNCC.draft(null)];
+    return [[], UNCC.chips(null), UNCC.EMPTY_PANEL, "", UNCC.TEXT.discarded, ...UNCC.drafts(UNCC.empty())];
   }
-  if (!history.turns.length) { return [UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip]; }
+  if (!history.turns.length) { return [UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip, UNCC.skip]; }
   const v = history.view;
   const note = UNCC.TEXT.restored.replace("{count}", String(history.turns.length));
-  return [UNCC.messages(history), UNCC.chips(v), v ? v.panel : UNCC.EMPTY_PANEL, v ? v.copy : "", note, UNCC.draft(v)];
+  return [UNCC.messages(history), UNCC.chips(v), v ? v.panel : UNCC.EMPTY_PANEL, v ? v.copy : "", note,
+    ...UNCC.drafts(history)];
 }"""
 
 # Before a question goes to the server: what it sends is the question and the previous turn, nothing more.
@@ -445,28 +480,40 @@ _SHOW = """(reply) => {
   return [shown];
 }"""
 
-# Once an answer is complete: append it to the saved conversation (the latest MAX_TURNS are kept).
+# Once an answer is complete: append it to the saved conversation (the latest MAX_TURNS are kept); the answers to
+# draft from now end with it, and the latest one with an offer is chosen.
 _KEEP = """(reply) => {
-  if (!reply || !reply.done || !reply.turn) { return [UNCC.skip, UNCC.skip, UNCC.skip]; }
   const history = UNCC.read().history;
+  if (!reply || !reply.done || !reply.turn) {
+    return [UNCC.skip, UNCC.skip, UNCC.skip, ...UNCC.drafts(history)];
+  }
+  const last = history.turns[history.turns.length - 1];
+  if (last && last.offer === undefined) { last.offer = history.view ? history.view.offer : null; }  // older save
   history.turns = history.turns.concat([reply.turn]).slice(-UNCC.MAX_TURNS);
   history.view = reply.view || null;
   const saved = UNCC.save(history);
-  return [UNCC.messages(history), null, saved ? UNCC.skip : UNCC.TEXT.not_saved];
+  return [UNCC.messages(history), null, saved ? UNCC.skip : UNCC.TEXT.not_saved, ...UNCC.drafts(history)];
 }"""
 
 # The chat's Clear button: the saved conversation goes, and everything shown beside it.
 _CLEAR = """() => {
   UNCC.forget();
-  return [UNCC.chips(null), UNCC.EMPTY_PANEL, "", UNCC.TEXT.cleared, UNCC.draft(null),
+  return [UNCC.chips(null), UNCC.EMPTY_PANEL, "", UNCC.TEXT.cleared, ...UNCC.drafts(UNCC.empty()),
     { __type__: "update", value: null, visible: false }, null];
 }"""
 
 # "Export": the one action that sends the whole conversation, to write the files.
 _EXPORT = """(_history) => [UNCC.read().history]"""
 
-# "Draft this request": the latest answer's offer (its request type and articles).
-_DRAFT = """(_offer) => { const v = UNCC.read().history.view; return [v && v.offer ? v.offer : null]; }"""
+# "Draft this request": the offer (request type and articles) of the answer chosen in the list, else of the latest
+# answer with one. The list's own value stays in the page: the server needs only the offer.
+_DRAFT = """(_offer, number) => {
+  const pick = UNCC.chosen(UNCC.read().history, number);
+  return [pick ? pick[1] : null, null];
+}"""
+
+# An answer chosen in the list: the button says which request it drafts.
+_CHOSEN = """(number) => [UNCC.drafts(UNCC.read().history, number)[1]]"""
 
 # A chip: highlight its passage card and bring it into view; show "Open Art. N" for a citation of an article.
 _CHIP = """(label) => {
@@ -496,6 +543,7 @@ class Scripts:
     clear: str
     export: str
     draft: str
+    chosen: str
     chip: str
     cited: str
 
@@ -532,6 +580,7 @@ def scripts() -> Scripts:
         clear=with_lib(_CLEAR),
         export=with_lib(_EXPORT),
         draft=with_lib(_DRAFT),
+        chosen=with_lib(_CHOSEN),
         chip=chip,
         cited=_CITED,
     )

@@ -1,8 +1,9 @@
 """The Draft tab's logic: widgets from a request type's form, form values to a case, the checklist, the files.
 
 Everything goes through `assistant.drafting`; nothing here touches Gradio. A form field becomes a text box, a
-drop-down or a yes/no choice; what the user typed becomes a case mapping that the drafting API validates,
-checks and renders. Nothing the user typed is lost without asking: replacing a form that has content needs a
+drop-down or a yes/no choice, and every form ends with the closing block's three text boxes (place, date and
+signatory: the case file's `closing:` section); what the user typed becomes a case mapping that the drafting API
+validates, checks and renders. Nothing the user typed is lost without asking: replacing a form that has content needs a
 confirmation, files prepared from an earlier state of the form are withdrawn as soon as it changes, the forms
 are autosaved in the browser (and offered back on return), and a form is saved and opened as the YAML case file
 that `uncc draft TYPE --case FILE` reads.
@@ -22,7 +23,7 @@ import yaml
 
 from assistant import drafting
 from assistant.drafting import CheckReport, FieldSpec, FormSpec
-from assistant.drafting.case import MAX_CASE_BYTES, CaseDoc, parse_case, validate_case
+from assistant.drafting.case import CLOSING, MAX_CASE_BYTES, CaseDoc, parse_case, validate_case, validate_request
 from assistant.drafting.casefile import CaseFile, is_casefile, load_casefile
 from assistant.drafting.from_case import case_for_request, states_for
 from assistant.errors import DraftError
@@ -54,7 +55,15 @@ DESK_TEXT = {
     "draft_discarded": set(),
     "case_restored": {"saved"},
     "case_unreadable": set(),
+    "closing_intro": set(),
+    "closing_place": set(),
+    "closing_place_info": set(),
+    "closing_date": set(),
+    "closing_date_info": set(),
+    "closing_signatory": set(),
+    "closing_signatory_info": set(),
 }
+CLOSING_PARTS = ("place", "date", "signatory")  # the closing block's inputs, after every form's own fields
 CONFIRM_EXAMPLE = (
     "**Replace what you typed with the example?** The form already has content, and the fictitious example "
     "would overwrite every field of it."
@@ -121,17 +130,45 @@ def widget(spec: FieldSpec) -> Widget:
     return Widget(spec.name, label, info, "textbox", lines=4 if spec.type == "long_text" else 1)
 
 
+def closing_widgets() -> list[Widget]:
+    """The closing block's inputs: place, date and name of the signatory, as every form ends."""
+    return [
+        Widget(
+            f"{CLOSING}_{part}",
+            desk_text(f"closing_{part}"),
+            desk_text(f"closing_{part}_info"),
+            "textbox",
+            placeholder="YYYY-MM-DD" if part == "date" else "",
+        )
+        for part in CLOSING_PARTS
+    ]
+
+
 def widgets(form: FormSpec) -> list[Widget]:
-    return [widget(f) for f in form.fields]
+    """The form's inputs in order: one per field, then the closing block's three."""
+    return [*(widget(f) for f in form.fields), *closing_widgets()]
+
+
+def _parts(form: FormSpec, values: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """The values of the form's own fields, and of the closing block's inputs ('' for those not passed)."""
+    own, closing = list(values[: len(form.fields)]), list(values[len(form.fields) :])
+    if len(own) != len(form.fields) or len(closing) > len(CLOSING_PARTS):
+        raise ValueError(f"{len(values)} values for the {form.type} form's {len(widgets(form))} inputs")
+    return own, closing + [""] * (len(CLOSING_PARTS) - len(closing))
 
 
 def case_from_values(form: FormSpec, values: Sequence[Any]) -> dict[str, Any]:
-    """The case mapping for the form's values, in field order; blank fields are left out (not given)."""
+    """The case mapping for the form's values, in field order, then the `closing:` section; blank fields are left
+    out (not given)."""
+    own, closing = _parts(form, values)
     case: dict[str, Any] = {}
-    for spec, value in zip(form.fields, values, strict=True):
+    for spec, value in zip(form.fields, own, strict=True):
         converted = _from_widget(spec, value)
         if converted is not None:
             case[spec.name] = converted
+    given = {p: v.strip() for p, v in zip(CLOSING_PARTS, closing, strict=True) if isinstance(v, str) and v.strip()}
+    if given:
+        case[CLOSING] = given
     return case
 
 
@@ -147,8 +184,13 @@ def _from_widget(spec: FieldSpec, value: Any) -> Any:
 
 
 def values_from_case(form: FormSpec, case: dict[str, Any]) -> list[Any]:
-    """The widget values showing a case, e.g. the example case of a type."""
-    return [_to_widget(spec, case.get(spec.name)) for spec in form.fields]
+    """The widget values showing a case, e.g. the example case of a type: its fields, then its closing block."""
+    closing = case.get(CLOSING) if isinstance(case.get(CLOSING), dict) else {}
+    parts = [closing.get(part) for part in CLOSING_PARTS]
+    return [
+        *(_to_widget(spec, case.get(spec.name)) for spec in form.fields),
+        *("" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v).strip() for v in parts),
+    ]
 
 
 def _to_widget(spec: FieldSpec, value: Any) -> Any:
@@ -183,6 +225,8 @@ def _with_labels(form: FormSpec, message: str) -> str:
     """Validation messages name fields by their key; the form shows labels."""
     for spec in form.fields:
         message = message.replace(f"'{spec.name}'", f"'{spec.label}'")
+    for part, w in zip(CLOSING_PARTS, closing_widgets(), strict=True):
+        message = message.replace(f"'{CLOSING}.{part}'", f"'{w.label}'")
     return message
 
 
@@ -213,7 +257,7 @@ def checklist_html(form: FormSpec, case: dict[str, Any], report: CheckReport | N
 
 def prepare_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> PreparedFiles:
     """The draft as DOCX, PDF and Markdown in `folder` (a fresh per-request folder the caller owns), each named
-    after the request and its reference, e.g. 'preservation_PP-CYB-2026-0147.docx'."""
+    after its date, reference and request type, e.g. '2027-03-04_PP-CYB-2026-0147_preservation.docx'."""
     form = drafting.form(request_type, settings)
     case = CaseDoc(data=case_from_values(form, values), source=FORM_SOURCE)
     try:
@@ -302,12 +346,14 @@ def case_file_text(settings: Settings, request_type: str, values: Sequence[Any],
     if not case:
         raise DraftError("The form is empty: there is nothing to save yet.")
     try:
-        validate_case(form, CaseDoc(data=case, source=FORM_SOURCE))
+        _, closing = validate_request(form, CaseDoc(data=case, source=FORM_SOURCE))
     except DraftError as exc:
         raise DraftError(f"{_with_labels(form, str(exc))}\n\nFix it, then save the case file again.") from None
     for spec in form.fields:  # a date written as one is saved as one (unquoted), as the example case files are
         if spec.type == "date" and spec.name in case:
             case[spec.name] = dt.date.fromisoformat(str(case[spec.name]).strip())
+    if closing.date:
+        case[CLOSING]["date"] = closing.date
     day = (today or dt.date.today()).isoformat()
     head = (
         f"# Case file for `uncc draft {request_type}` ({form.title}), saved from the web app on {day}.\n"
@@ -318,10 +364,11 @@ def case_file_text(settings: Settings, request_type: str, values: Sequence[Any],
 
 
 def case_file_name(settings: Settings, request_type: str, values: Sequence[Any]) -> str:
-    """'case_preservation_NCP-2026-0311.yaml': the drafts' own name (type and reference), marked as the case."""
+    """'2027-03-04_NCP-2026-0311_preservation_case.yaml': the drafts' own name (date, reference and type), marked
+    as the case, so that it sorts beside them."""
     form = drafting.form(request_type, settings)
     result = drafting.draft(request_type, CaseDoc(data=case_from_values(form, values), source=FORM_SOURCE), settings)
-    return "case_" + Path(drafting.file_name(result, "md")).stem + ".yaml"
+    return Path(drafting.file_name(result, "md")).stem + "_case.yaml"
 
 
 def write_case_file(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> Path:
@@ -448,12 +495,14 @@ class Autosaved:
 
 
 def autosave_entry(form: FormSpec, values: Sequence[Any]) -> dict[str, Any] | None:
-    """The form's widget values as typed (not yet validated), by field name, blanks left out; None if empty."""
+    """The form's widget values as typed (not yet validated), by input name (the closing block's included),
+    blanks left out; None if empty."""
     if not case_from_values(form, values):
         return None
+    own, closing = _parts(form, values)
     return {
-        spec.name: value
-        for spec, value in zip(form.fields, values, strict=True)
+        w.name: value
+        for w, value in zip(widgets(form), [*own, *closing], strict=True)
         if value is not None and not (isinstance(value, str) and not value.strip())
     }
 
@@ -507,15 +556,16 @@ def read_autosave(saved: Any, forms: Mapping[str, FormSpec]) -> Autosaved:
         if form is None or not isinstance(entry, dict):
             notes.append(f"a form this app no longer has ({str(request_type)[:40]!r})")
             continue
-        known = {spec.name: spec for spec in form.fields}
-        values: list[Any] = [None if widget(s).kind != "textbox" else "" for s in form.fields]
+        inputs = widgets(form)
+        known = {w.name: i for i, w in enumerate(inputs)}
+        values: list[Any] = [None if w.kind != "textbox" else "" for w in inputs]
         dropped = []
         for name, value in entry.items():
-            spec = known.get(str(name))
-            if spec is None or not _shows(spec, value):
+            index = known.get(str(name))
+            if index is None or not _shows(inputs[index], value):
                 dropped.append(str(name)[:40])
                 continue
-            values[form.fields.index(spec)] = value
+            values[index] = value
         if dropped:
             notes.append(f"{form.type}: {', '.join(repr(d) for d in dropped)}")
         if case_from_values(form, values):
@@ -525,9 +575,8 @@ def read_autosave(saved: Any, forms: Mapping[str, FormSpec]) -> Autosaved:
     return Autosaved(restored, current, when[:16], tuple(notes))
 
 
-def _shows(spec: FieldSpec, value: Any) -> bool:
-    """Whether the field's widget can show `value` as it was typed."""
-    w = widget(spec)
+def _shows(w: Widget, value: Any) -> bool:
+    """Whether the widget can show `value` as it was typed."""
     if w.kind == "textbox":
         return isinstance(value, str)
     return value is None or value in w.choices

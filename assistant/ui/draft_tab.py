@@ -1,5 +1,6 @@
-"""The Draft tab's layout and wiring: a type picker, one generated form per request type, the live checklist,
-the preview and the downloads (DOCX, PDF and Markdown). The logic is in `assistant.ui.draft`.
+"""The Draft tab's layout and wiring: a type picker, one generated form per request type (ending with the closing
+block's place, date and signatory), the live checklist, the preview and the downloads (DOCX, PDF and Markdown,
+named after the draft's date, reference and type). The logic is in `assistant.ui.draft`.
 
 Every form is built up front and only the chosen one is visible: the values a user typed into one form stay
 there while they look at another, and each form's listeners have fixed inputs. Nothing typed is lost:
@@ -159,7 +160,11 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
                         with gr.Row():
                             replace = gr.Button("Replace with the example", variant="stop", size="sm")
                             keep = gr.Button("Keep what I typed", size="sm")
-                    fields = [_component(w, t) for w in widgets(forms[t])]
+                    inputs, own = widgets(forms[t]), len(forms[t].fields)
+                    fields = [_component(w, t) for w in inputs[:own]]
+                    gr.Markdown(desk_text("closing_intro"), elem_id=f"closing-intro-{t}")
+                    with gr.Row(elem_id=f"closing-{t}"):  # place, date, signatory: the closing block
+                        fields += [_component(w, t) for w in inputs[own:]]
                     build = gr.Button("Prepare DOCX, PDF and Markdown", variant="primary")
                 groups[t] = (column, fields)
                 parts = _FormParts(
@@ -168,7 +173,7 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
                 )  # fmt: skip
                 _wire_form(settings, t, parts, out)
         with gr.Column(scale=2):
-            gr.Markdown("### Completeness")
+            gr.Markdown("### Completeness")  # under the tab's heading (level 2, app._tab_heading)
             out.checklist.render()
             out.files.render()
             out.status.render()

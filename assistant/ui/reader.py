@@ -33,6 +33,11 @@ RESTATEMENT_NOTE = (
 # The placeholders each entry of prompts/ui.yaml must have.
 UI_TEXT = {
     "question_label": set(),
+    "tab_ask": set(),
+    "tab_case": set(),
+    "tab_draft": set(),
+    "tab_review": set(),
+    "tab_convention": set(),
     "toc_chapter": {"chapter", "title", "span"},
     "toc_articles": {"chapter"},
     "previous": {"number"},
@@ -63,6 +68,9 @@ UI_TEXT = {
     "draft_this": {"title", "article"},
     "draft_none": set(),
     "draft_from_answer": {"articles", "title"},
+    "draft_from": set(),
+    "draft_from_info": set(),
+    "draft_choice": {"number", "question", "title", "article"},
 }
 
 

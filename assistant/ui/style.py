@@ -101,6 +101,15 @@ CSS = """
 .uncc-toc label { width: 100%; }
 #toc .label-wrap { text-align: left; }
 .uncc-nav { align-items: center; }
+/* The case editor (CodeMirror, inside gr.Code) colours YAML in Gradio's palette, which fails AA: on white, keys
+   and strings #d08770 (2.8:1), punctuation and numbers #88c0d0 (2:1), true/false #5e81ac (4:1); on the dark
+   #27272a, punctuation #a54543 (2.5:1) and comments #808080 (3.8:1). CodeMirror names those colours with
+   generated classes, so no rule can pick out one: every token takes the page's text colour (comments stay
+   italic). */
+.cm-content, .cm-content * { color: var(--uncc-text) !important; }
+/* Read out, not shown: each tab's heading (its button shows the name on screen). Out of the page's flow. */
+.uncc-sr-only { position: absolute !important; width: 1px !important; height: 1px !important; margin: -1px;
+  padding: 0 !important; border: 0 !important; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 /* Keyboard users see where they are: a clear ring on whatever has focus. */
 button:focus-visible, a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
 input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible {
@@ -114,6 +123,9 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 # placeholder puts aria-label on a plain <div>, which ARIA forbids: it gets role="img", the icon it shows. A
 # text box with a copy button wraps both in one <label>, which then names the button, not the box: the box is
 # pointed at the label's text. An accordion's button does not say whether it is open: it gets aria-expanded.
+# A code editor (CodeMirror) scrolls its text in a box with tabindex="-1"; the text itself is contenteditable,
+# which Tab reaches but which is not focusable to axe (nor at all when read-only): it gets tabindex="0", so
+# the scrolled box holds a focusable element, with no new tab stop.
 # Re-applied whenever the page changes (Gradio re-renders components, an accordion toggles its class), at
 # most once per frame.
 A11Y_HEAD = """<script>
@@ -135,6 +147,7 @@ A11Y_HEAD = """<script>
       if (box && label.querySelector("button")) labelledBy(box, text);
     }
     for (const box of document.querySelectorAll("div.empty[aria-label]:not([role])")) box.setAttribute("role", "img");
+    for (const text of document.querySelectorAll(".cm-content:not([tabindex])")) text.setAttribute("tabindex", "0");
     for (const button of document.querySelectorAll(".gr-accordion > button.label-wrap")) {
       const open = String(button.classList.contains("open"));
       if (button.getAttribute("aria-expanded") !== open) button.setAttribute("aria-expanded", open);
