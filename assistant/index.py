@@ -2,24 +2,30 @@
 
 Layout under the data directory:
     index            -> a symlink to the live build (swapped atomically)
-    index-builds/ID/ one build: chroma/, passages.jsonl, vectors.npy, manifest.json (written last: marks it
-                     complete)
+    index-builds/ID/ one build: chroma/, passages.jsonl, vectors.npy, vectors-multilingual.npy,
+                     manifest.json (written last: marks it complete)
     index.lock       held while building, so two processes never build at once
 
 Dense search goes through `assistant.dense` (the embedded store in chroma/, a Chroma server, or numpy over
 vectors.npy, as the `chroma` settings choose). With a Chroma server, `ensure_index` also fills the server's
 collection for this knowledge version from vectors.npy when the server lacks it.
+
+vectors-multilingual.npy holds the same passages embedded with the multilingual model, for questions in the other
+five languages. Embedding them takes minutes on 2 cores, so the repository ships them
+(knowledge/vectors/, written by `make vectors`, keyed by a hash of the model and of every embedded text); a build
+copies them when the key matches and embeds afresh otherwise (after an official text is ingested, for example).
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +35,14 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.chunking import build_passages, embedding_text
 from assistant.dense import DenseIndex, collection_name, fill_collection, open_dense, write_embedded
-from assistant.embeddings import get_embedder, model_id, packaged_model_path
+from assistant.embeddings import MULTILINGUAL_ID, get_embedder, get_multilingual_embedder, model_id, packaged_model_path
 from assistant.errors import IndexCorrupt, IndexMissing
 from assistant.knowledge import knowledge_files, load_knowledge
 from assistant.official import load_official, official_files
 from assistant.records import Passage
 from assistant.settings import Settings
 
-SCHEMA = 5  # bump when the passage layout, metadata or store configuration changes, so old indexes rebuild
+SCHEMA = 6  # bump when the passage layout, metadata or store configuration changes, so old indexes rebuild
 log = logging.getLogger(__name__)
 
 
@@ -60,6 +66,7 @@ class LoadedIndex:
     passages: tuple[Passage, ...]
     vectors: np.ndarray  # unit vectors, row i belongs to passages[i]
     dense: DenseIndex  # nearest passage ids to a query vector; Chroma (if used) stays behind it
+    multilingual: np.ndarray  # row i: passages[i] embedded with the multilingual model
 
 
 def fingerprint(settings: Settings) -> str:
@@ -93,6 +100,7 @@ class _Local:
     manifest: Manifest
     passages: tuple[Passage, ...]
     vectors: np.ndarray
+    multilingual: np.ndarray
 
 
 def _read_local(settings: Settings) -> _Local:
@@ -103,21 +111,22 @@ def _read_local(settings: Settings) -> _Local:
         lines = (index_dir / "passages.jsonl").read_text(encoding="utf-8").splitlines()
         passages = tuple(Passage.model_validate_json(line) for line in lines if line.strip())
         vectors = np.load(index_dir / "vectors.npy")
+        multilingual = np.load(index_dir / MULTILINGUAL_FILE).astype(np.float32)
     except (OSError, ValueError, ValidationError) as exc:
         raise IndexCorrupt(
             f"The passages of the index at {index_dir} are unreadable ({exc.__class__.__name__})."
         ) from exc
-    if len(passages) != manifest.count or vectors.shape[0] != manifest.count:
+    if len(passages) != manifest.count or vectors.shape[0] != manifest.count or len(multilingual) != manifest.count:
         raise IndexCorrupt(
             f"The index at {index_dir} is incomplete: manifest says {manifest.count} passages, "
             f"found {len(passages)} passages and {vectors.shape[0]} vectors."
         )
-    return _Local(index_dir, manifest, passages, vectors)
+    return _Local(index_dir, manifest, passages, vectors, multilingual)
 
 
 def _open(settings: Settings, local: _Local) -> LoadedIndex:
     dense = open_dense(settings.chroma, local.index_dir, local.manifest.fingerprint, local.passages, local.vectors)
-    return LoadedIndex(manifest=local.manifest, passages=local.passages, vectors=local.vectors, dense=dense)
+    return LoadedIndex(local.manifest, local.passages, local.vectors, dense, local.multilingual)
 
 
 def open_index(settings: Settings) -> LoadedIndex:
@@ -135,6 +144,7 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
     passages = build_passages([*official, *kb.articles], kb.guidance, settings.chunking.max_chars, kb.answers)
     embedder = get_embedder(settings.model_path)
     vectors = embedder.encode([embedding_text(p) for p in passages], progress=progress)
+    multilingual = multilingual_vectors(passages, settings.knowledge_dir, progress=progress)
 
     builds = settings.home / "index-builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -147,6 +157,7 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
         for p in passages:
             fh.write(p.model_dump_json() + "\n")
     np.save(target / "vectors.npy", vectors)
+    np.save(target / MULTILINGUAL_FILE, multilingual.astype(np.float16))
     manifest = Manifest(
         schema_version=SCHEMA,
         fingerprint=fp,
@@ -159,6 +170,59 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
     (target / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
     _swap_in(settings.home, target)
     return manifest
+
+
+MULTILINGUAL_FILE = "vectors-multilingual.npy"
+SHIPPED = ("vectors", "multilingual.npy")  # under the knowledge folder, with multilingual.json beside it
+
+
+def multilingual_key(passages: Sequence[Passage]) -> str:
+    """What the multilingual vectors depend on: the model and every text it embeds, in order."""
+    digest = hashlib.sha256(MULTILINGUAL_ID.encode())
+    for p in passages:
+        digest.update(b"\0" + embedding_text(p).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def shipped_multilingual(knowledge_dir: Path, passages: Sequence[Passage]) -> np.ndarray | None:
+    """The vectors shipped with the knowledge, if they were made from exactly these passages."""
+    path = knowledge_dir.joinpath(*SHIPPED)
+    try:
+        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        if info.get("key") != multilingual_key(passages):
+            return None
+        vectors = np.load(path)
+    except (OSError, ValueError):
+        return None
+    return vectors.astype(np.float32) if vectors.shape == (len(passages), info.get("dimension")) else None
+
+
+def multilingual_vectors(passages: Sequence[Passage], knowledge_dir: Path, *, progress: bool = False) -> np.ndarray:
+    """The shipped vectors when they fit these passages, else the passages embedded now (minutes)."""
+    shipped = shipped_multilingual(knowledge_dir, passages)
+    if shipped is not None:
+        return shipped
+    log.info("Embedding %d passages with the multilingual model (the shipped vectors do not fit).", len(passages))
+    return get_multilingual_embedder().encode([embedding_text(p) for p in passages], progress=progress)
+
+
+def ship_multilingual(settings: Settings, *, progress: bool = True) -> Path:
+    """Embed the knowledge's own passages (no official text) with the multilingual model and store them in the
+    knowledge folder as float16, with their key: `make vectors` after the knowledge changes."""
+    kb = load_knowledge(settings.knowledge_dir)
+    passages = build_passages(kb.articles, kb.guidance, settings.chunking.max_chars, kb.answers)
+    vectors = get_multilingual_embedder().encode([embedding_text(p) for p in passages], progress=progress)
+    path = settings.knowledge_dir.joinpath(*SHIPPED)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors.astype(np.float16))
+    info = {
+        "model": MULTILINGUAL_ID,
+        "key": multilingual_key(passages),
+        "count": len(passages),
+        "dimension": int(vectors.shape[1]),
+    }
+    path.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def _swap_in(home: Path, target: Path) -> None:

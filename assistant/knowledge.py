@@ -263,7 +263,7 @@ def knowledge_files(knowledge_dir: Path) -> list[Path]:
     """Every file whose content shapes the index, in a stable order."""
     conv = sorted((knowledge_dir / "convention").glob("article-*.md"))
     guide = sorted((knowledge_dir / "guidance").glob("*.md"))
-    answers = sorted((knowledge_dir / "answers").glob("*/*.yaml"))
+    answers = sorted((knowledge_dir / "answers" / "en").glob("*.yaml"))  # translations are read at run time
     return [knowledge_dir / "convention" / "map.json", *conv, *guide, *answers]
 
 

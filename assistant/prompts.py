@@ -118,15 +118,43 @@ def question_type_patterns(folder: Path = PROMPTS) -> tuple[tuple[str, tuple[re.
     return tuple((kind, tuple(re.compile(p, re.I) for p in patterns)) for kind, patterns in data.items())
 
 
-LAST_QUESTION = re.compile(r"(?:^|[.!?:;]\s+)([^.!?:;]+\?)\s*$")
+LAST_QUESTION = re.compile(r"(?:^|[.!?:;]\s+|[。！？]\s*)([^.!?:;。！？]+[?？])\s*$")
 
 
-def question_type(text: str) -> str:
+@cache
+def foreign_question_types(folder: Path = PROMPTS) -> dict[str, tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]]:
+    """The question kinds of prompts/i18n/question_types.yaml, by language, in the order they are tried."""
+    data = yaml.safe_load((folder / "i18n" / "question_types.yaml").read_text(encoding="utf-8"))
+    return {
+        lang: tuple((kind, tuple(re.compile(p, re.I) for p in patterns)) for kind, patterns in kinds.items())
+        for lang, kinds in data.items()
+    }
+
+
+@cache
+def foreign_cues(folder: Path = PROMPTS) -> dict[str, dict[str, tuple[re.Pattern[str], ...]]]:
+    """The retrieval cues of prompts/i18n/cues.yaml (cross-border, domestic), by language."""
+    data = yaml.safe_load((folder / "i18n" / "cues.yaml").read_text(encoding="utf-8"))
+    return {
+        lang: {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in kinds.items()}
+        for lang, kinds in data.items()
+    }
+
+
+def cue(kind: str, text: str, language: str = "en") -> bool:
+    """Whether the question carries a retrieval cue ("cross_border", "domestic") in its language."""
+    if language == "en":
+        return matches(kind, text)
+    return any(p.search(text) for p in foreign_cues().get(language, {}).get(kind, ()))
+
+
+def question_type(text: str, language: str = "en") -> str:
     """The first kind whose pattern matches the question, or its last asked sentence ("State X refused. Can
     we …?" asks what "Can we …?" asks), else "fact"."""
     last = LAST_QUESTION.search(text.strip())
     parts = [text, last.group(1)] if last else [text]
-    for kind, patterns in question_type_patterns():
+    kinds = question_type_patterns() if language == "en" else foreign_question_types().get(language, ())
+    for kind, patterns in kinds:
         if any(p.search(part) for p in patterns for part in parts):
             return kind
     return "fact"

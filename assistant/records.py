@@ -172,13 +172,22 @@ class Citation(_Record):
     text: str  # the passage itself (our restatement, or the official text where ingested)
     passage_id: str = ""
     heading: str = ""  # of the passage's section ("notes" for practice notes)
+    # The label in the answer's language ("ст. 40", "第40条") where that is not English.
+    shown_label: str = ""
 
     @property
     def label(self) -> str:
         """'Art. 40' for a paragraph whose number is inferred; 'Art. 40(1)' only where it is verified."""
+        if self.shown_label:
+            return self.shown_label
         if self.article is None:
             return self.title
         return citation_label(self.article, self.paragraph if self.paragraph_verified else None)
+
+    @property
+    def shown_paragraph(self) -> str | None:
+        """The paragraph a label shows: only a verified one."""
+        return self.paragraph if self.paragraph_verified else None
 
     @property
     def paragraph_note(self) -> str:
@@ -211,6 +220,7 @@ class Answer(_Record):
     passages: tuple[Passage, ...] = ()  # what retrieval returned, best first
     notes: tuple[str, ...] = ()  # e.g. "2 sentences removed: citation not in retrieved passages"
     focus_articles: tuple[int, ...] = ()  # for follow-up questions
+    language: str = "en"  # the language the answer is written in (ISO 639-1, one of the convention's six)
 
     @property
     def abstained(self) -> bool:
@@ -229,6 +239,7 @@ class Answer(_Record):
             "kind": self.kind,
             "abstained": self.abstained,
             "question_type": self.question_type,
+            "language": self.language,
             "citations": [c.as_json() for c in self.citations],
             "notes": list(self.notes),
             "backend": self.backend,

@@ -1,24 +1,36 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused with reciprocal rank fusion,
-then grouped by article so a result lists articles, best passage first."""
+then grouped by article so a result lists articles, best passage first.
+
+A question in another of the convention's languages is searched by a localized copy of the retriever
+(`localized`): the same passages, embedded with the multilingual model, searched densely with the question and
+the English terms of the glossary concepts it names; BM25 reads those English terms; the glossary's article
+names ("artículo 42", "ст. 42", "第42条") name articles."""
 
 from __future__ import annotations
 
+import copy
+import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
+from assistant.dense import NumpyIndex
 from assistant.index import LoadedIndex
 from assistant.knowledge import ARTICLE_COUNT
 from assistant.lexical import LexicalIndex
 from assistant.ports import Embedder
-from assistant.prompts import matches
+from assistant.prompts import cue
 from assistant.records import Passage
-from assistant.refs import ResolvedReferences, find_references, mirror_map
+from assistant.refs import Reference, ResolvedReferences, find_references, mirror_map
 from assistant.settings import RetrievalSettings
 from assistant.spelling import Speller
 from assistant.text import clean_query, tokens, without_self_reference
 
 GUIDANCE_PER_RESULT = 2
+# The Budapest Convention named in the other five languages (its English name is found by refs.py).
+BUDAPEST = re.compile(r"budapest|будапешт|布达佩斯|بودابست", re.I)
 
 
 class HybridRetriever:
@@ -72,6 +84,29 @@ class HybridRetriever:
             if p.kind == "answer":
                 self._lines[p.article if p.article is not None else p.title].append(i)
         self._speller = Speller(f"{p.title} {p.text}" for p in self.passages)
+        self.language = "en"
+        self._terms: Callable[[str], list[str]] = lambda query: []
+        self._named: Callable[[str], list[int]] = lambda query: []
+        self._lexical_weight = settings.lexical_weight
+
+    def localized(
+        self,
+        language: str,
+        embedder: Embedder,
+        terms: Callable[[str], list[str]],
+        named: Callable[[str], list[int]],
+        lexical_weight: float,
+    ) -> HybridRetriever:
+        """This retriever for questions in `language`: the index's multilingual vectors and `embedder` for the
+        dense side, `terms` (the English terms of the glossary concepts a question names) for BM25 and to widen
+        the dense query, `named` for the articles it names in its own language. Shares everything else."""
+        other = copy.copy(self)
+        vectors = self.index.multilingual
+        other.index = replace(self.index, vectors=vectors, dense=NumpyIndex(self.passages, vectors))
+        other.embedder = embedder
+        other.language = language
+        other._terms, other._named, other._lexical_weight = terms, named, lexical_weight
+        return other
 
     @property
     def k(self) -> int:
@@ -91,8 +126,18 @@ class HybridRetriever:
         return self._guidance_titles.get(slug)
 
     def search_text(self, query: str) -> str:
-        """What is ranked: the question without naming the convention, typing slips repaired."""
-        return self._speller.correct(without_self_reference(query))
+        """What is ranked: the question without naming the convention, typing slips repaired (in English), with
+        the English terms of the concepts it names (in another language)."""
+        if self.language == "en":
+            return self._speller.correct(without_self_reference(query))
+        terms = self._terms(query)
+        return f"{query} ({', '.join(terms)})" if terms else query
+
+    def _lexical_tokens(self, query: str) -> list[str]:
+        """What BM25 reads: the question's words in English; the English terms of its concepts otherwise."""
+        if self.language == "en":
+            return tokens(self.search_text(query))
+        return tokens(" ".join(self._terms(query)))
 
     def known_share(self, query: str) -> float:
         """How much of the question is in the knowledge base's language: the share of its words it uses."""
@@ -104,6 +149,19 @@ class HybridRetriever:
     def resolve(self, query: str) -> ResolvedReferences:
         refs = find_references(query)
         ours, missing, translated, unmatched = [], [], [], []
+        budapest = bool(BUDAPEST.search(query))
+        for number in self._named(query):  # "artículo 42", "ст. 42", "第四十二条": the glossary's article names
+            if budapest:  # "el artículo 29 del Convenio de Budapest" is this convention's art. 42
+                ref = Reference(number, None, "budapest", (0, 0))
+                if mapped := self._mirrors.get(("budapest", number)):
+                    translated.append((ref, tuple(mapped)))
+                    ours.extend(mapped)
+                else:
+                    unmatched.append(ref)
+            elif 1 <= number <= ARTICLE_COUNT:
+                ours.append(number)
+            else:
+                missing.append(str(number))
         for ref in refs:
             if ref.treaty == "un":
                 if 1 <= ref.number <= ARTICLE_COUNT and not ref.suffix:
@@ -157,7 +215,7 @@ class HybridRetriever:
 
     def lexical_scores(self, query: str, passages: list[Passage]) -> np.ndarray:
         """BM25 scores of these passages for the query (its answer-line questions included)."""
-        scores = self._lexical.scores(tokens(self.search_text(query)))
+        scores = self._lexical.scores(self._lexical_tokens(query))
         return scores[[self._row[p.id] for p in passages]]
 
     def vector(self, passage: Passage) -> np.ndarray:
@@ -198,8 +256,8 @@ class HybridRetriever:
         query = clean_query(query, self.settings.max_query_chars)
         k = max(1, min(int(k), self.settings.max_k))
         allowed = self._allowed(article, chapter)
-        fused = self._fuse(self.search_text(query), allowed, article, chapter, k)
-        side = _side(query)
+        fused = self._fuse(query, allowed, article, chapter, k)
+        side = _side(query, self.language)
         if side is not None:
             for row in self._by_chapter.get(side, []):
                 if row in fused:
@@ -228,10 +286,10 @@ class HybridRetriever:
         # Many passages of one article (its paragraphs and hints) can fill a list: widen it as k grows.
         wanted = s.candidates * -(-k // 5)
         n = min(wanted, len(self.passages) if allowed is None else len(allowed))
-        vector = self.embedder.encode_query(query)
+        vector = self.embedder.encode_query(self.search_text(query))
         ids = self.index.dense.query(vector, n, article=article, chapter=None if chapter is None else chapter.upper())
         dense = [self._row[i] for i in ids]
-        scores = self._lexical.scores(tokens(query))
+        scores = self._lexical.scores(self._lexical_tokens(query))
         if allowed is not None:
             mask = np.full(len(scores), -np.inf)
             mask[list(allowed)] = 0
@@ -241,7 +299,7 @@ class HybridRetriever:
         for rank, row in enumerate(dense):
             fused[row] += s.dense_weight / (s.rrf_k + rank + 1)
         for rank, row in enumerate(lexical):
-            fused[row] += s.lexical_weight / (s.rrf_k + rank + 1)
+            fused[row] += self._lexical_weight / (s.rrf_k + rank + 1)
         return fused
 
     def _group(self, fused: dict[int, float], k: int) -> list[Passage]:
@@ -277,9 +335,9 @@ class HybridRetriever:
         return out
 
 
-def _side(query: str) -> str | None:
+def _side(query: str, language: str) -> str | None:
     """Chapter V when the question is about cooperation with another State, IV when explicitly domestic."""
-    cross, home = matches("cross_border", query), matches("domestic", query)
+    cross, home = cue("cross_border", query, language), cue("domestic", query, language)
     if cross == home:
         return None
     return "V" if cross else "IV"

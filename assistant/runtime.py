@@ -7,16 +7,20 @@ Every interface (the `uncc` commands, the web app, the evaluation, the tests) ge
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from assistant.answering import Answerer
-from assistant.embeddings import get_embedder
+from assistant.answering import OTHER, Answerer, LanguageRouter
+from assistant.embeddings import get_embedder, get_multilingual_embedder
 from assistant.errors import InvalidInput, LLMError
+from assistant.glossary import article_numbers, expand, load_glossary
 from assistant.index import EnsureResult, LoadedIndex, ensure_index, open_index
 from assistant.knowledge import KnowledgeBase, load_knowledge
+from assistant.language import get_detector
 from assistant.llm import BACKENDS, EXTRACTIVE, make_backend
 from assistant.ports import Embedder
 from assistant.retrieve import HybridRetriever, make_retriever
 from assistant.settings import AnswerSettings, Settings
+from assistant.translations import LANGUAGES, Language, load_languages
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Runtime:
     index: LoadedIndex
     embedder: Embedder
     retriever: HybridRetriever
-    answerer: Answerer
+    answerer: LanguageRouter
     ensured: EnsureResult | None = None
     warnings: tuple[str, ...] = ()  # for the interface to show, e.g. an LLM backend that could not be used
 
@@ -42,8 +46,35 @@ def load_runtime(settings: Settings, *, ensure: bool = True, progress: bool = Fa
     embedder = get_embedder(settings.model_path)
     retriever = make_retriever(index, embedder, settings.retrieval, knowledge.articles)
     backend, warnings = _chat_backend(settings, llm)
-    answerer = Answerer(retriever, settings.answer, backend, knowledge.overviews)
-    return Runtime(settings, knowledge, index, embedder, retriever, answerer, ensured, warnings)
+    languages = load_languages(knowledge, settings.knowledge_dir, settings.prompts_dir)
+    answerers = {"en": Answerer(retriever, settings.answer, backend, knowledge.overviews, languages["en"])}
+    if settings.multilingual.enabled:
+        answerers |= _other_languages(settings, retriever, backend, knowledge, languages)
+    router = LanguageRouter(answerers, get_detector().detect, languages["en"].words["unsupported"])
+    return Runtime(settings, knowledge, index, embedder, retriever, router, ensured, warnings)
+
+
+def _other_languages(
+    settings: Settings, retriever: HybridRetriever, backend, knowledge: KnowledgeBase, languages: dict[str, Language]
+) -> dict[str, Answerer]:
+    """An answerer for each of the other five languages, and one for a language outside the six (answered in
+    English): the same corpus searched with the multilingual model, the glossary's terms and article names."""
+    glossary = load_glossary()
+    multi = settings.multilingual
+    answer_settings = multi.answer_settings(settings.answer)
+    embedder = get_multilingual_embedder()
+    out = {}
+    for code in (c for c in LANGUAGES if c != "en"):
+        terms = partial(expand, lang=code, glossary=glossary)
+        named = partial(article_numbers, lang=code, glossary=glossary)
+        search = retriever.localized(code, embedder, terms, named, multi.lexical_weight)
+        language = languages.get(code, languages["en"])  # a knowledge folder without this language's titles
+        out[code] = Answerer(
+            search, answer_settings, backend, knowledge.overviews, language, foreign=language.code != code
+        )
+    search = retriever.localized(OTHER, embedder, lambda query: [], lambda query: [], multi.lexical_weight)
+    out[OTHER] = Answerer(search, answer_settings, backend, knowledge.overviews, languages["en"], foreign=True)
+    return out
 
 
 def _chat_backend(settings: Settings, name: str | None):
@@ -57,6 +88,8 @@ def _chat_backend(settings: Settings, name: str | None):
         return None, (f"{exc} Using extractive answers.",)
 
 
-def with_answer_settings(rt: Runtime, settings: AnswerSettings) -> Answerer:
-    """An answerer over the same retriever and knowledge with other answer settings (calibration grids)."""
-    return Answerer(rt.retriever, settings, rt.answerer.llm, rt.knowledge.overviews)
+def with_answer_settings(rt: Runtime, settings: AnswerSettings, language: str = "en") -> Answerer:
+    """The answerer of a language over the same retriever and knowledge with other answer settings
+    (calibration grids)."""
+    base = rt.answerer.answerers.get(language, rt.answerer.english)
+    return Answerer(base.retriever, settings, base.llm, rt.knowledge.overviews, base.language)

@@ -36,6 +36,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     summary = {
         k: metrics[k] for k in ("n", "retrieval", "citations", "abstention", "key_facts", "answers", "latency_ms")
     }
+    if len(metrics["by_language"]) > 1:
+        summary["by_language"] = metrics["by_language"]
     print(json.dumps(summary, indent=2))
     print(f"Wrote {args.out}/metrics.json, report.md and by_category.png", file=sys.stderr)
     return 0

@@ -23,6 +23,8 @@ class EvalItem(BaseModel):
     type: str = ""  # question type (fact, yesno, overview, ...), for figures per type
     polarity: str | None = None  # "yes"/"no" where the answer to a yes/no question is settled
     expected_paragraphs: list[str] = Field(default_factory=list)  # "42:Dual criminality", "40:13"
+    lang: str = "en"  # the question's language: en, fr, es, ru, ar or zh
+    source_id: str = ""  # for a translated question: the id of the question it translates
 
 
 def load_dataset(path: Path) -> list[EvalItem]:

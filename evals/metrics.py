@@ -27,6 +27,8 @@ class ItemResult:
     lead_provision: tuple[str, ...] = ()  # names of the provision the first citation points to: "42:Duration"
     answer: str = field(default="", repr=False)
     qtype: str = ""
+    lang: str = "en"  # the question's language
+    answer_lang: str = "en"  # the language the answer came in
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -106,9 +108,12 @@ def by_category(results: list[ItemResult], key: str = "category") -> dict[str, d
         out[name] = {
             "n": len(items),
             "recall@5": m["retrieval"]["recall@5"],
+            "recall@1": m["retrieval"]["recall@1"],
+            "citation_precision": m["citations"]["precision"],
             "citation_recall": m["citations"]["recall"],
             "abstention_accuracy": m["abstention"]["accuracy"],
             "key_facts": m["key_facts"]["coverage"],
             "lead_answer_rate": m["answers"]["lead_answer_rate"],
+            "right_language": _ratio(sum(r.answer_lang == r.lang for r in items), len(items)),
         }
     return out

@@ -57,6 +57,22 @@ def write_report(metrics: dict, ours: list[ItemResult], path: Path) -> None:
             f"| {name} | {row['n']} | {_fmt(row['recall@5'])} | {_fmt(row['citation_recall'])} | "
             f"{_fmt(row['abstention_accuracy'])} |"
         )
+    if len(metrics.get("by_language", {})) > 1:
+        lines += [
+            "",
+            "## By language",
+            "",
+            "| language | n | recall@1 | recall@5 | citation precision | citation recall | abstention accuracy "
+            "| answer in the question's language |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for name, row in metrics["by_language"].items():
+            cells = ("recall@1", "recall@5", "citation_precision", "citation_recall", "abstention_accuracy")
+            lines.append(
+                f"| {name} | {row['n']} | "
+                + " | ".join(_fmt(row[c]) for c in cells)
+                + f" | {_fmt(row['right_language'])} |"
+            )
     wrong = [r for r in ours if r.abstained == r.answerable or (r.answerable and not set(r.expected) <= set(r.cited))]
     lines += ["", f"## Items to look at ({len(wrong)})", ""]
     for r in wrong[:60]:

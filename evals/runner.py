@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answering import Answerer
+from assistant.answering import Answerer, LanguageRouter
 from assistant.records import Citation, provision_label
 from assistant.runtime import Runtime
 from evals.baseline import NaiveRAG
@@ -21,7 +21,15 @@ from evals.report import write_chart, write_report
 
 
 def _result(
-    judge: Judge, item: EvalItem, retrieved, cited, abstained: bool, latency_ms: float, text: str, provision=()
+    judge: Judge,
+    item: EvalItem,
+    retrieved,
+    cited,
+    abstained: bool,
+    latency_ms: float,
+    text: str,
+    provision=(),
+    answer_lang: str = "en",
 ):
     facts = item.key_facts if item.answerable else []
     return ItemResult(
@@ -40,6 +48,8 @@ def _result(
         lead_provision=tuple(provision),
         answer=text,
         qtype=item.type,
+        lang=item.lang,
+        answer_lang=answer_lang,
     )
 
 
@@ -54,17 +64,21 @@ def provision_names(citation: Citation) -> tuple[str, ...]:
     return tuple(f"{citation.article}:{n}" for n in names if n)
 
 
-def run_ours(answerer: Answerer, judge: Judge, items: list[EvalItem], progress: bool) -> list[ItemResult]:
+def run_ours(
+    answerer: Answerer | LanguageRouter, judge: Judge, items: list[EvalItem], progress: bool
+) -> list[ItemResult]:
     out = []
     for item in tqdm(items, desc="ours", disable=not progress, unit="q"):
-        answerer.retriever.embedder.clear_cache()  # time each question as a new one, embedding included
+        answerer.clear_cache()  # time each question as a new one, embedding included
         start = time.perf_counter()
         answer = answerer.answer(item.question)
         latency = (time.perf_counter() - start) * 1000
         retrieved = dict.fromkeys(p.article for p in answer.passages if p.article is not None)
         cited = dict.fromkeys(c.article for c in answer.citations if c.article is not None)
         provision = provision_names(answer.citations[0]) if answer.citations else ()
-        out.append(_result(judge, item, retrieved, cited, answer.abstained, latency, answer.text, provision))
+        out.append(
+            _result(judge, item, retrieved, cited, answer.abstained, latency, answer.text, provision, answer.language)
+        )
     return out
 
 
@@ -95,7 +109,9 @@ def judge_check(judge: Judge, items: list[EvalItem], results: list[ItemResult]) 
     return validate_judge(true_scores, shuffled)
 
 
-def evaluate(rt: Runtime, answerer: Answerer, items: list[EvalItem], out_dir: Path, progress: bool = True) -> dict:
+def evaluate(
+    rt: Runtime, answerer: Answerer | LanguageRouter, items: list[EvalItem], out_dir: Path, progress: bool = True
+) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     judge = Judge(rt.embedder)
     ours = run_ours(answerer, judge, items, progress)
@@ -104,6 +120,7 @@ def evaluate(rt: Runtime, answerer: Answerer, items: list[EvalItem], out_dir: Pa
     metrics = compute(ours)
     metrics["by_category"] = by_category(ours)
     metrics["by_type"] = by_category(ours, key="qtype")
+    metrics["by_language"] = by_category(ours, key="lang")
     metrics["judge_validation"] = judge_check(judge, items, ours)
     metrics["backend"] = answerer.llm.name if answerer.llm else "extractive"
     metrics["baseline"] = compute(theirs) | {"by_category": by_category(theirs)}

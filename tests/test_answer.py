@@ -263,12 +263,13 @@ def test_cli_ask_json_and_batch(full_home, monkeypatch, capsys, tmp_path):
         "kind",
         "abstained",
         "question_type",
+        "language",
         "citations",
         "notes",
         "backend",
         "latency_ms",
     }
-    assert data["kind"] == "answered" and data["backend"] == "extractive"
+    assert data["kind"] == "answered" and data["backend"] == "extractive" and data["language"] == "en"
     first = data["citations"][0]
     assert first["article"] == 48 and isinstance(first["article"], int)
     assert set(first) == {

@@ -20,7 +20,7 @@ def _retriever(knowledge) -> HybridRetriever:
     manifest = Manifest(
         schema_version=0, fingerprint="f" * 64, model="fake", count=len(passages), built_at="", build_seconds=0
     )
-    index = LoadedIndex(manifest, passages, vectors, NumpyIndex(passages, vectors))
+    index = LoadedIndex(manifest, passages, vectors, NumpyIndex(passages, vectors), vectors)
     return HybridRetriever(index, embedder, RetrievalSettings(), {})
 
 

@@ -20,11 +20,12 @@ from assistant.errors import InvalidInput, LLMError
 from assistant.knowledge import ARTICLE_COUNT
 from assistant.language import reads_as_english
 from assistant.ports import Search
-from assistant.prompts import abstain_sentence, matches, message, question_type
-from assistant.records import Answer, AnswerKind, Overview
+from assistant.prompts import matches, question_type
+from assistant.records import Answer, AnswerKind, Citation, Overview
 from assistant.refs import ResolvedReferences
 from assistant.settings import AnswerSettings
 from assistant.text import clean_query
+from assistant.translations import Language, english
 
 # A question that prompts/policy.yaml recognises as one of these kinds is answered with the knowledge base's
 # statement of what the convention does not contain (knowledge/guidance/not-in-the-convention.md), by heading.
@@ -48,11 +49,18 @@ class Answerer:
         settings: AnswerSettings,
         llm=None,
         overviews: Sequence[Overview] = (),
+        language: Language | None = None,
+        foreign: bool = False,
     ):
         self.retriever = retriever
         self.settings = settings
         self.llm = llm  # an assistant.llm.ChatBackend, or None for the extractive composer
-        self.composer = Composer(retriever, settings, overviews)
+        # The language answers are written in; its question types and fixed sentences.
+        self.language = language or english()
+        # Questions in English: the policy patterns (English) apply. Not so for questions in another language,
+        # answered in theirs or (`foreign`: a language outside the six) in English.
+        self.english_questions = self.language.code == "en" and not foreign
+        self.composer = Composer(retriever, settings, overviews, self.language)
 
     # -- public ----------------------------------------------------------------------------------------
 
@@ -60,6 +68,10 @@ class Answerer:
     def max_question_chars(self) -> int:
         """Longer questions are cut to this many characters (and the answer says so)."""
         return self.retriever.max_query_chars
+
+    def clear_cache(self) -> None:
+        """Forget recent query vectors (the evaluation times every question as a new one)."""
+        self.retriever.embedder.clear_cache()
 
     def answer(self, question: object, previous: Turn | None = None) -> Answer:
         """Answer one question; `previous` carries the conversation's last turn for follow-ups."""
@@ -88,7 +100,7 @@ class Answerer:
                 yield from self._llm_answer(q, stream)
                 return
             except LLMError as exc:
-                q.notes.append(message("llm_failed", error=exc))
+                q.notes.append(self.language.message("llm_failed", error=exc))
         if q.mismatch:
             q.notes.append(q.mismatch)
         points = self._compose(q)
@@ -97,44 +109,50 @@ class Answerer:
 
     def _validate(self, question: object, q: Question) -> None:
         if not isinstance(question, str):
-            raise InvalidInput(message("not_text"))
+            raise InvalidInput(self.language.message("not_text"))
         if "\x00" in question or _mostly_binary(question):
-            raise InvalidInput(message("binary_question"))
+            raise InvalidInput(self.language.message("binary_question"))
         limit = self.max_question_chars
         q.text = clean_query(question, limit)
         if len(" ".join(question.split())) > limit:
-            q.notes.append(message("truncated", limit=limit))
-        q.qtype = question_type(q.text)
+            q.notes.append(self.language.message("truncated", limit=limit))
+        q.qtype = question_type(q.text, self.language.code)
 
     def _policy(self, q: Question) -> None:
         """Questions answered without retrieval: help with a crime, views on the convention, another language,
         and kinds of question the convention cannot answer (a country's own law, today's status, ...)."""
+        if not self.english_questions:
+            # The policy patterns are English; another language's question is declined only as an opinion.
+            if q.qtype == "opinion":
+                q.answer = self._fixed(q, self.language.message("declined_opinion"), "declined", backend="policy")
+            return
         if matches("crime_help", q.text):
-            q.answer = self._fixed(q, message("declined_crime"), "declined", backend="policy")
+            q.answer = self._fixed(q, self.language.message("declined_crime"), "declined", backend="policy")
         # The model and the knowledge base are English: a question in another language finds passages by
         # chance, so it gets a clear message rather than an answer or "nearest provisions" that may be noise.
         elif not reads_as_english(q.text, self.retriever.known_share, self.settings.min_known):
-            q.answer = self._fixed(q, message("unfamiliar"), "declined", backend="policy")
+            q.answer = self._fixed(q, self.language.message("unfamiliar"), "declined", backend="policy")
         elif q.qtype == "opinion":
-            q.answer = self._fixed(q, message("declined_opinion"), "declined", backend="policy")
+            q.answer = self._fixed(q, self.language.message("declined_opinion"), "declined", backend="policy")
         else:
             for kind, heading in POLICY_STATEMENTS.items():
                 if matches(kind, q.text):
                     statement = self.retriever.statement(heading)
-                    text = abstain_sentence() + (f" {statement.text}" if statement else "")
+                    text = self.language.message("not_covered") + (f" {statement.text}" if statement else "")
                     q.answer = self._fixed(q, text, "not_covered", backend="policy")
                     return
 
     def _references(self, q: Question) -> None:
         q.query = self._with_context(q.text, q.previous)
         q.refs = self.retriever.resolve(q.query)
-        q.notes += _reference_notes(q.refs, self.retriever.titles)
+        q.notes += _reference_notes(q.refs, self._titles(), self.language)
         if q.refs.nonexistent and not q.refs.articles:
             n = q.refs.nonexistent[0]
-            text = f"{abstain_sentence()} {message('no_such_article', number=n, count=ARTICLE_COUNT)}"
+            say = self.language.message
+            text = f"{say('not_covered')} {say('no_such_article', number=n, count=ARTICLE_COUNT)}"
             q.answer = self._fixed(q, text, "not_covered")
         elif q.refs.unmatched and not q.refs.articles:
-            q.answer = self._fixed(q, abstain_sentence(), "not_covered")
+            q.answer = self._fixed(q, self.language.message("not_covered"), "not_covered")
         elif (bare := BARE_ARTICLE.match(q.text)) and 1 <= int(bare.group(1)) <= ARTICLE_COUNT:
             q.qtype = "article"
             q.answer = self._answered(q, self.composer.article_map(int(bare.group(1))), "extractive")
@@ -147,7 +165,7 @@ class Answerer:
         """Abstain when nothing fits, or when the knowledge base's statement of what the convention does not
         contain fits the question about as well as any article."""
         if not any(p.article is not None for p in q.passages):
-            q.answer = self._abstain(q, abstain_sentence())
+            q.answer = self._abstain(q, self.language.message("not_covered"))
             return
         q.lead_article, q.mismatch = self._lead(q)
         if points := self.composer.background(q):
@@ -162,7 +180,7 @@ class Answerer:
         if not about_named_article and (best < self.settings.abstain_below or absent):
             if q.mismatch:
                 q.notes.append(q.mismatch)
-            q.answer = self._abstain(q, abstain_sentence() + (f" {absence.text}" if absent else ""))
+            q.answer = self._abstain(q, self.language.message("not_covered") + (f" {absence.text}" if absent else ""))
 
     def _compose(self, q: Question) -> list[Point]:
         if points := self.composer.overview(q):
@@ -195,8 +213,10 @@ class Answerer:
         closeness = {a: self.retriever.closest(q.vector, [a]) for a in ranked}
         top = max(closeness, key=closeness.get)
         if named != top and closeness.get(named, 0.0) < closeness[top] * self.settings.reference_mismatch:
-            titles = self.retriever.titles
-            note = message("mismatch", named=named, named_title=titles.get(named, ""), top=top, top_title=titles[top])
+            titles = self._titles()
+            note = self.language.message(
+                "mismatch", named=named, named_title=titles.get(named, ""), top=top, top_title=titles.get(top, "")
+            )
             return top, note
         return named, ""
 
@@ -221,16 +241,16 @@ class Answerer:
         else:
             raw = self.llm.invoke(messages)
         q.timed("llm", since)
-        if abstain_sentence().lower() in raw.lower():
-            yield self._finish(q, self._abstain(q, abstain_sentence()))
+        if self.language.message("not_covered").lower() in raw.lower():
+            yield self._finish(q, self._abstain(q, self.language.message("not_covered")))
             return
         checked = verify(raw, articles)
         if checked.removed_unsupported:
-            q.notes.append(message("llm_unsupported", count=checked.removed_unsupported))
+            q.notes.append(self.language.message("llm_unsupported", count=checked.removed_unsupported))
         if checked.removed_uncited:
-            q.notes.append(message("llm_uncited", count=checked.removed_uncited))
+            q.notes.append(self.language.message("llm_uncited", count=checked.removed_uncited))
         if not checked.text:
-            q.notes.append(message("llm_empty"))
+            q.notes.append(self.language.message("llm_empty"))
             yield self._finish(q, self._answered(q, self._compose(q), "extractive"))
             return
         citations = to_citations(checked.text, [*articles, *lines])
@@ -240,14 +260,30 @@ class Answerer:
     # -- results ---------------------------------------------------------------------------------------
 
     def _answered(self, q: Question, points: list[Point], backend: str) -> Answer:
+        if self.language.code != "en":
+            points = [Point(p.text, tuple(map(self._localized, p.citations))) for p in points]
         citations = tuple(dict.fromkeys(c for p in points for c in p.citations))
-        return Answer(question=q.text, text=render(points), citations=citations, backend=backend)
+        return Answer(question=q.text, text=render(points, self.language), citations=citations, backend=backend)
+
+    def _localized(self, citation: Citation) -> Citation:
+        """A citation labelled and titled in the answer's language; its passage stays as written."""
+        if citation.article is None:
+            return citation
+        update = {
+            "shown_label": self.language.label(citation.article, citation.shown_paragraph),
+            "title": self.language.title(citation.article, citation.title),
+        }
+        return citation.model_copy(update=update)
+
+    def _titles(self) -> dict[int, str]:
+        return {n: self.language.title(n, title) for n, title in self.retriever.titles.items()}
 
     def _abstain(self, q: Question, text: str) -> Answer:
         nearest = list(dict.fromkeys(p.article for p in q.passages if p.article is not None))[:NEAREST]
         if nearest:
-            names = "; ".join(f"Art. {n} ({self.retriever.titles.get(n, '')})" for n in nearest)
-            text += "\n\n" + message("nearest", names=names)
+            titles = self._titles()
+            names = "; ".join(f"{self.language.label(n)} ({titles.get(n, '')})" for n in nearest)
+            text += "\n\n" + self.language.message("nearest", names=names)
         return self._fixed(q, text, "not_covered")
 
     def _fixed(self, q: Question, text: str, kind: AnswerKind, backend: str = "extractive") -> Answer:
@@ -266,18 +302,19 @@ class Answerer:
                 "passages": tuple(q.passages),
                 "question_type": q.qtype,
                 "focus_articles": focus,
+                "language": self.language.code,
                 "timings": {**q.timings, "total_ms": q.total_ms()},
             }
         )
 
 
-def _reference_notes(refs: ResolvedReferences, titles: dict[int, str]) -> list[str]:
+def _reference_notes(refs: ResolvedReferences, titles: dict[int, str], language: Language) -> list[str]:
     notes = []
     for ref, ours in refs.translated:
-        mapped = ", ".join(f"Art. {n} ({titles.get(n, '')})" for n in ours)
-        notes.append(message("translated", treaty=_treaty(ref.treaty), number=ref.number, mapped=mapped))
+        mapped = ", ".join(f"{language.label(n)} ({titles.get(n, '')})" for n in ours)
+        notes.append(language.message("translated", treaty=_treaty(ref.treaty), number=ref.number, mapped=mapped))
     for ref in refs.unmatched:
-        notes.append(message("unmatched", treaty=_treaty(ref.treaty), number=ref.number))
+        notes.append(language.message("unmatched", treaty=_treaty(ref.treaty), number=ref.number))
     return notes
 
 

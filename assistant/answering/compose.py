@@ -15,21 +15,28 @@ import numpy as np
 from assistant.answering.state import Point, Question
 from assistant.knowledge import SENTENCE_END
 from assistant.ports import Search
-from assistant.prompts import message
 from assistant.records import Citation, Overview, Passage, provision_label
 from assistant.settings import AnswerSettings
 from assistant.text import tokens
+from assistant.translations import Language, english
 
-POLARITY_WORD = re.compile(r"^(Yes|No)[.,;]\s*")
+SENTENCE = re.compile(r"(?<=[.。!?！？])\s*")
 BACKGROUND_NOTE = "background-and-calendar"
 LEADING_CLAUSE = re.compile(r"^\W*(?:under|in|according to|for|with|by) [^,?]{1,60},\s*", re.I)
 
 
 class Composer:
-    def __init__(self, retriever: Search, settings: AnswerSettings, overviews: Sequence[Overview] = ()):
+    def __init__(
+        self,
+        retriever: Search,
+        settings: AnswerSettings,
+        overviews: Sequence[Overview] = (),
+        language: Language | None = None,
+    ):
         self.retriever = retriever
         self.settings = settings
         self.overviews = tuple(overviews)
+        self.language = language or english()
         self._overview_vectors: np.ndarray | None = None  # embedded on first use: a handful of questions
 
     # -- shapes ------------------------------------------------------------------------------------------
@@ -58,9 +65,12 @@ class Composer:
         chosen = self.overviews[best]
         summaries = [self.retriever.summary(a) for a in chosen.articles]
         cites = tuple(_citation(s) for s in summaries if s is not None)
-        points = [Point(chosen.text, cites)]
+        say = self.language
+        points = [Point(say.line(chosen.id, chosen.text), cites)]
         points += [
-            Point(f"Art. {c.article}: {self.retriever.titles.get(c.article, '')}", (c,)) for c in cites if c.article
+            Point(f"{say.label(c.article)}: {say.title(c.article, self.retriever.titles.get(c.article, ''))}", (c,))
+            for c in cites
+            if c.article
         ]
         return points
 
@@ -69,6 +79,8 @@ class Composer:
         summary = self.retriever.summary(number)
         own = self.retriever.article_passages(number)
         gist = _first_sentence(summary.text) if summary else self.retriever.titles.get(number, "")
+        if self.language.code != "en":
+            gist = SENTENCE.split(self.language.summary(number, ""))[0] or self.language.in_english(gist)
         lead = Point(gist, (_citation(summary),) if summary else ())
         names: list[str] = []
         for p in own:
@@ -78,7 +90,8 @@ class Composer:
         if not names:
             return [lead]
         cite = (_citation(own[0]),)
-        return [lead, Point(f"{message('article_map')} " + "; ".join(names) + ".", cite)]
+        listed = self.language.in_english("; ".join(names) + ".")
+        return [lead, Point(f"{self.language.message('article_map')} {listed}", cite)]
 
     def lines(self, q: Question, articles: list[int]) -> list[Point]:
         """The answer for one or more articles: the best line first, then supporting lines."""
@@ -105,7 +118,10 @@ class Composer:
         if not lines:
             return []
         sims = np.stack([self.retriever.vector(line) for line in lines]) @ q.vector
-        lexical = self.retriever.lexical_scores(q.query or q.text, lines)
+        if self.language.code == "en":
+            lexical = self.retriever.lexical_scores(q.query or q.text, lines)
+        else:  # the question against the lines as translated into its language
+            lexical = np.array([self.language.shared_words(q.text, line.id.removeprefix("answer:")) for line in lines])
         order = sims + self.settings.line_lexical_weight * lexical / max(float(lexical.max()), 1e-9)
         ranked = sorted(zip(order, (float(s) for s in sims), lines, strict=True), key=lambda t: -t[0])
         return [(sim, line) for _, sim, line in ranked]
@@ -137,9 +153,12 @@ class Composer:
             and q.qtype == "yesno"
             and line.polarity
             and closeness >= self.settings.polarity_min
-            and _same_modality(q.text, line.hint)
+            # The modal words compared are English; in another language the closeness above has to do.
+            and (self.language.code != "en" or _same_modality(q.text, line.hint))
         )
-        text = line.text if keep else _without_polarity(line.text)
+        text = self.language.line(line.id.removeprefix("answer:"), line.text)
+        if not keep:
+            text = _without_polarity(text, self.language.polarity)
         return Point(text, self._citations(line))
 
     def _citations(self, line: Passage) -> tuple[Citation, ...]:
@@ -175,23 +194,26 @@ class Composer:
         sentence = _shortened(max(sentences, key=lambda s: len(wanted & set(tokens(s)))), self.settings.lead_words)
         if best.source == "official":  # the authentic wording is quoted as such, never passed off as ours
             sentence = f"“{sentence}” (official text)"
-        return [Point(sentence, (_citation(best),))]
+        return [Point(self.language.in_english(sentence), (_citation(best),))]
 
 
-def render(points: list[Point]) -> str:
+def render(points: list[Point], language: Language | None = None) -> str:
     """The lead sentence with its citations, then the supporting points as a list."""
     if not points:
         return ""
-    lines = [_with_markers(points[0])]
-    lines += [f"- {_with_markers(p)}" for p in points[1:]]
+    lines = [_with_markers(points[0], language)]
+    lines += [f"- {_with_markers(p, language)}" for p in points[1:]]
     return "\n".join(lines)
 
 
-def _with_markers(point: Point) -> str:
+def _with_markers(point: Point, language: Language | None) -> str:
     labels = list(dict.fromkeys(c.label for c in point.citations))
     articles = [c.article for c in point.citations if c.article is not None]
     if len(labels) > 2 and len(articles) == len(labels):  # an overview's lead rests on every article it lists
-        return f"{point.text} [Arts. {', '.join(map(str, articles))}]"
+        listed = ", ".join(map(str, articles))
+        if language is not None and language.code != "en":
+            return f"{point.text} [{language.label(listed)}]"
+        return f"{point.text} [Arts. {listed}]"
     markers = " ".join(f"[{label}]" for label in labels)
     return f"{point.text} {markers}".strip()
 
@@ -229,8 +251,8 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-def _without_polarity(text: str) -> str:
-    rest = POLARITY_WORD.sub("", text, count=1)
+def _without_polarity(text: str, polarity: re.Pattern[str]) -> str:
+    rest = polarity.sub("", text, count=1)
     return rest[:1].upper() + rest[1:] if rest else text
 
 
