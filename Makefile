@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: setup run test lint eval bench index browser clean
+.PHONY: setup run test lint eval bench index browser clean vectors loadtest
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,8 +46,19 @@ lint: setup
 eval: index
 	$(BIN)/uncc eval --dataset evals/gold.jsonl --out evals/results
 
+# The multilingual vectors shipped in knowledge/vectors/: refresh after the knowledge changes (a test says when).
+vectors: setup
+	$(BIN)/python scripts/multilingual_vectors.py
+
 bench: index
 	$(BIN)/python -m evals.bench
+
+# Simulated users against the real app on a free local port: requests, errors, latency, the app's memory. Not part
+# of `make test`. Larger: make loadtest LOAD_USERS=50 LOAD_SECONDS=60
+LOAD_USERS ?= 20
+LOAD_SECONDS ?= 60
+loadtest: index
+	$(BIN)/python -m evals.loadtest --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf .uncc evals/results

@@ -13,6 +13,7 @@ Terms are our own, unofficial translations (the file says so); they help retriev
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -208,9 +209,16 @@ def stem(word: str, lang: str) -> str:
     return word
 
 
-@cache
+_LOCAL = threading.local()
+
+
 def _stemmer(lang: str):
-    return snowballstemmer.stemmer(SNOWBALL[lang])
+    """This thread's stemmer for the language: a Snowball stemmer keeps state while it works, so two app
+    threads sharing one could mix up their words."""
+    stemmers = _LOCAL.__dict__.setdefault("stemmers", {})
+    if lang not in stemmers:
+        stemmers[lang] = snowballstemmer.stemmer(SNOWBALL[lang])
+    return stemmers[lang]
 
 
 def _arabic_stem(word: str) -> str:

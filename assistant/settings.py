@@ -120,6 +120,57 @@ class AnswerSettings(_Section):
     )
 
 
+class MultilingualSettings(_Section):
+    """Questions in French, Spanish, Russian, Arabic and Chinese (and any other language): searched with the
+    multilingual model, whose similarities run higher than the English model's, so its thresholds are its own."""
+
+    enabled: bool = Field(True, description="Answer questions in the other five languages (False: English only).")
+    lexical_weight: float = Field(
+        0.0,
+        description="Weight of BM25 over the English terms of the glossary concepts a question names. 0: those "
+        "terms widen the dense query only. On evals/dev_multilingual.jsonl (400 answerable questions in five "
+        "languages, 2026-12-07) recall@1 was 0.632 at 0, 0.583 at 0.25, 0.555 at 0.5, 0.525 at 1 (recall@5 "
+        "0.88 throughout).",
+    )
+    abstain_below: float = Field(
+        0.78,
+        description="As answer.abstain_below, for the multilingual model (0.70-0.80 gave the same abstention "
+        "accuracy on evals/dev_multilingual.jsonl with `python -m evals.calibrate_multilingual`, 2026-12-07).",
+    )
+    line_lexical_weight: float = Field(
+        0.03,
+        description="As answer.line_lexical_weight; the shared words are counted between the question and the "
+        "lines as translated into its language.",
+    )
+    absence_margin: float = Field(
+        0.003,
+        description="As answer.absence_margin, for the multilingual model: abstention accuracy 0.842 on the "
+        "multilingual dev set at 0.003, 0.836 at 0, 0.787 at 0.01 (2026-12-07).",
+    )
+    line_floor: float = Field(0.80, description="As answer.line_floor, for the multilingual model.")
+    polarity_min: float = Field(0.86, description="As answer.polarity_min, for the multilingual model.")
+    point_floor: float = Field(0.80, description="As answer.point_floor, for the multilingual model.")
+    min_relative: float = Field(0.95, description="As answer.min_relative, for the multilingual model.")
+    duplicate_above: float = Field(0.96, description="As answer.duplicate_above, for the multilingual model.")
+    overview_min: float = Field(0.88, description="As answer.overview_min, for the multilingual model.")
+    any_type_min: float = Field(
+        0.86,
+        description="As answer.any_type_min, for the multilingual model: above 90% of the non-background questions "
+        "of the multilingual dev set (their best background line: median 0.80, 90th percentile 0.83).",
+    )
+    background_min: float = Field(
+        0.80,
+        description="As answer.background_min, for the multilingual model: the background questions of the "
+        "multilingual dev set reach their best background line at a median 0.82 (25th percentile 0.81).",
+    )
+    reference_mismatch: float = Field(0.92, description="As answer.reference_mismatch, for the multilingual model.")
+
+    def answer_settings(self, base: AnswerSettings) -> AnswerSettings:
+        """The answer settings with this model's thresholds."""
+        fields = set(AnswerSettings.model_fields) & set(type(self).model_fields)
+        return base.model_copy(update={f: getattr(self, f) for f in fields})
+
+
 class LLMSettings(_Section):
     backend: Literal["none", "ollama", "openai", "llamacpp"] = Field("none", description="Chat-model backend.")
     model: str = Field("", description="Model name on the server, or path of a GGUF file for llamacpp.")
@@ -195,6 +246,13 @@ class ReviewSettings(_Section):
     unclear_min: float = Field(
         0.30, description="Below `present_min`, an element is unclear when its closest passage is this similar."
     )
+    standout_min: float = Field(
+        2.25,
+        description="A passage also supplies an element when its similarity to it (at least `unclear_min`) stands this "
+        "many standard deviations above its mean similarity to all the form's elements: a sentence that names the "
+        "person sought is far from any model wording, but far closer to that element than to the others. Set by the "
+        "dev grid (2.0 let a left-out element through; 2.5 found fewer of those that are there).",
+    )
     heading_min: float = Field(
         0.5,
         description="A section heading or line label ('Facts', 'Contact:') this similar to an element's label or "
@@ -239,6 +297,36 @@ class ReviewSettings(_Section):
     )
 
 
+class WebSettings(_Section):
+    """The web app's bounds under load (`make loadtest` measures them; see docs/evaluation.md)."""
+
+    answer_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds an answer may take in the web app (the Ask tab and `/ask`); a question not answered by "
+        "then gets a message saying so. A warm answer takes well under a second; a language model's own "
+        "`llm.timeout` applies within it.",
+    )
+    session_idle_minutes: float = Field(
+        60.0,
+        gt=0,
+        description="A browser session no request has used for this long is dropped from the server's memory (its "
+        "next click starts afresh, as a reloaded page does).",
+    )
+    session_closed_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="A session whose page was closed is dropped this long after its last request. A session that "
+        "keeps nothing (API calls to `/ask`) is dropped 10 s after its last request (assistant.ui.sessions).",
+    )
+    max_sessions: int = Field(
+        500,
+        ge=10,
+        description="Sessions kept at most (each holds its own copy of the page, about 1 MB); beyond it the least "
+        "recently used goes. Gradio's default is 10,000.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, with its default."""
 
@@ -261,11 +349,13 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     answer: AnswerSettings = AnswerSettings()
+    multilingual: MultilingualSettings = MultilingualSettings()
     llm: LLMSettings = LLMSettings()
     chroma: ChromaSettings = ChromaSettings()
     plan: PlanSettings = PlanSettings()
     drafting: DraftingSettings = DraftingSettings()
     review: ReviewSettings = ReviewSettings()
+    web: WebSettings = WebSettings()
 
     @property
     def index_dir(self) -> Path:

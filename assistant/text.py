@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 import snowballstemmer
@@ -107,13 +108,22 @@ def clean_query(text: object, max_chars: int) -> str:
     return text
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one shared by the web app's threads mixed up two
+# questions' words (an IndexError under `make loadtest`). Each thread has its own.
+_LOCAL = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def tokens(text: str) -> list[str]:
     """BM25 terms: lower-case words, stop words dropped, Snowball-stemmed so "extradite" meets "extradition"."""
-    return _STEMMER.stemWords([w for w in WORD.findall(text.lower()) if w not in STOPWORDS])
+    return _stemmer().stemWords([w for w in WORD.findall(text.lower()) if w not in STOPWORDS])

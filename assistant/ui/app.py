@@ -59,6 +59,7 @@ from assistant.ui.reader import (
     ui_text,
 )
 from assistant.ui.review_tab import review_tab
+from assistant.ui.sessions import SessionLimits, lifespan
 from assistant.ui.style import A11Y_HEAD, CSS, THEME  # THEME: light and dark, both WCAG AA
 
 COPY_JS = """async (text) => {
@@ -126,6 +127,9 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "pwa": False,
         "mcp_server": False,
         "max_file_size": "50mb",  # the convention as a PDF is a few MB; refuse anything far larger
+        # What the server keeps per session, bounded (assistant.ui.sessions): Gradio's default is 10,000 sessions.
+        "state_session_capacity": settings.web.max_sessions,
+        "app_kwargs": {"lifespan": lifespan(SessionLimits.of(settings.web))},
     }
 
 
@@ -141,15 +145,20 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
         offers = request_types(rt.settings)
         with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
-                ask = _ask_tab(demo, answerer, backend, offers)
+                _tab_heading("ask")
+                ask = _ask_tab(demo, answerer, backend, offers, rt.settings.web.answer_timeout)
             with gr.Tab("Case", id="case"):
+                _tab_heading("case")
                 case_tab(rt.settings)
             with gr.Tab("Draft", id="draft"):
+                _tab_heading("draft")
                 from_answer = gr.Markdown(elem_id="draft-from-answer")  # "Draft this request" says why it opened
                 picker, show_chosen = draft_tab(rt.settings)
             with gr.Tab("Review", id="review"):
+                _tab_heading("review")
                 review_tab(rt.settings, MODEL_GROUP)
             with gr.Tab("Convention", id="convention"):
+                _tab_heading("convention")
                 _convention_tab(demo, tabs, rt, ask)
         _draft_from_answer(tabs, ask, picker, show_chosen, from_answer, offers)
         with gr.Accordion("About", open=False, elem_id="about"):
@@ -157,6 +166,12 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
         _api_endpoints(rt.settings, answerer)
     # The one place the queue is set: callers launch the returned page as it is (another `.queue()` resets it).
     return demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
+
+
+def _tab_heading(tab: str) -> None:
+    """The tab's heading (level 2), for screen readers: on screen the tab's own button says it. A tab's sections
+    are level 3 under it, so no level is skipped below the page's title (axe's heading-order rule)."""
+    gr.Markdown(f"## {ui_text(f'tab_{tab}')}", elem_id=f"{tab}-heading", elem_classes="uncc-sr-only")
 
 
 # -- Ask ---------------------------------------------------------------------------------------------------
@@ -170,12 +185,15 @@ class _AskParts:
     sent: gr.JSON  # never shown: each listener's script puts in it what the server may read of the conversation
     chips: gr.Radio
     to_reader: gr.Button
+    draft_from: gr.Dropdown  # the answer "Draft this request" drafts from, once there is more than one
     draft_this: gr.Button
     status: gr.Markdown
     scripts: Scripts
 
 
-def _ask_tab(demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int, RequestType]) -> _AskParts:
+def _ask_tab(
+    demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int, RequestType], timeout: float
+) -> _AskParts:
     """The Ask tab. The conversation is kept by the browser (assistant.ui.conversation): the server answers one
     question at a time, from the question and the previous turn, and keeps nothing."""
     js = scripts()
@@ -187,6 +205,16 @@ def _ask_tab(demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int
             # No LaTeX: a "$$" in a question must show as typed (questions are escaped, see ask.plain_markdown).
             chatbot = gr.Chatbot(
                 label="Conversation", height=460, buttons=["copy"], latex_delimiters=[], elem_id="chat"
+            )
+            # Choices and value are set by the page's script from the conversation it keeps: the server never
+            # holds the list, so it takes any value (the script sends the server the chosen answer's offer only).
+            draft_from = gr.Dropdown(
+                choices=[],
+                label=ui_text("draft_from"),
+                info=ui_text("draft_from_info"),
+                visible=False,
+                allow_custom_value=True,
+                elem_id="draft-from",
             )
             draft_this = gr.Button(visible=False, size="sm", elem_id="draft-this")
             with gr.Row():
@@ -240,7 +268,7 @@ def _ask_tab(demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int
         ({"question": ..., "focus_articles": [...]}, or null). Each step returns the turn on its way; the
         conversation itself is kept by the caller."""
         before = previous_turn(previous)
-        for step, view in enumerate(ask_turn(answerer, message, before)):
+        for step, view in enumerate(ask_turn(answerer, message, before, timeout)):
             yield _ask_outputs(view, offers, first=step == 0)
 
     @guarded(lambda problem: (gr.File(value=None, visible=False), warning(problem)))
@@ -264,23 +292,33 @@ def _ask_tab(demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int
         show_progress="hidden",
         concurrency_id=MODEL_GROUP,
     )
-    asked.then(None, inputs=[reply], outputs=[chatbot, reply, status], js=js.keep, api_visibility=PRIVATE)
+    asked.then(
+        None,
+        inputs=[reply],
+        outputs=[chatbot, reply, status, draft_from, draft_this],
+        js=js.keep,
+        api_visibility=PRIVATE,
+    )
     reply.change(None, inputs=[reply], outputs=[chatbot], js=js.show, api_visibility=PRIVATE)
     demo.load(
-        None, outputs=[chatbot, chips, panel, copy_box, status, draft_this], js=js.restore, api_visibility=PRIVATE
+        None,
+        outputs=[chatbot, chips, panel, copy_box, status, draft_from, draft_this],
+        js=js.restore,
+        api_visibility=PRIVATE,
     )
     # The chat's own Clear button empties the display; the conversation kept in the browser goes too.
     chatbot.clear(
         None,
-        outputs=[chips, panel, copy_box, status, draft_this, files, reply],
+        outputs=[chips, panel, copy_box, status, draft_from, draft_this, files, reply],
         js=js.clear,
         api_visibility=PRIVATE,
     )
+    draft_from.input(None, inputs=[draft_from], outputs=[draft_this], js=js.chosen, api_visibility=PRIVATE)
     # .change, not .input: a new answer resets the chips, and "Open Art. N" must go with them.
     chips.change(None, inputs=[chips], outputs=[to_reader], js=js.chip, api_visibility=PRIVATE)
     copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS, api_visibility=PRIVATE)
     export.click(on_export, inputs=[sent], outputs=[files, status], js=js.export, api_visibility=PRIVATE)
-    return _AskParts(sent, chips, to_reader, draft_this, status, js)
+    return _AskParts(sent, chips, to_reader, draft_from, draft_this, status, js)
 
 
 def _ask_outputs(view: AskView, offers: dict[int, RequestType], first: bool) -> tuple[Any, ...]:
@@ -293,18 +331,16 @@ def _ask_outputs(view: AskView, offers: dict[int, RequestType], first: bool) -> 
     box = "" if first else gr.skip()
     files = gr.File(value=None, visible=False) if first else gr.skip()
     if not view.done:
-        hidden = gr.Button(visible=False) if first else gr.skip()
-        return browser_reply(view), gr.skip(), gr.skip(), view.status, gr.skip(), box, hidden, files
-    offer = draft_offer(s, offers)
-    draft = gr.Button(value=offer["label"], visible=True) if offer else gr.Button(visible=False)
+        return browser_reply(view), gr.skip(), gr.skip(), view.status, gr.skip(), box, gr.skip(), files
+    # "Draft this request" is set by the page's script once the answer is kept: it offers every answer's request.
     return (
-        browser_reply(view, offer),
+        browser_reply(view, draft_offer(s, offers)),
         gr.Radio(choices=chip_labels(s), value=None),
         passages_html(s),
         view.status,
         s.copy_text,
         box,
-        draft,
+        gr.skip(),
         files,
     )
 
@@ -324,17 +360,23 @@ def _draft_from_answer(
     note: gr.Markdown,
     offers: dict[int, RequestType],
 ) -> None:
-    """The Ask tab's "Draft this request" under an answer: the Draft tab, on the request type of the answer's
-    subject, with a line naming the articles the answer cites."""
+    """The Ask tab's "Draft this request" for an answer (the one chosen in the list, else the latest with an
+    offer): the Draft tab, on the request type of the answer's subject, with a line naming the articles the answer
+    cites."""
 
     # No on_error: a problem is raised as gr.Error, so that the Draft tab's form is not redrawn for nothing.
     @guarded()
-    def on_draft_this(offer: object) -> tuple[Any, ...]:
+    def on_draft_this(offer: object, _chosen: object = None) -> tuple[Any, ...]:
+        """`offer` is the chosen answer's, as the page keeps it; the list's value itself stays in the page."""
         chosen, line = draft_request(offer, offers)
         return gr.Tabs(selected="draft"), gr.update(value=chosen.type), line
 
     chosen = ask.draft_this.click(
-        on_draft_this, inputs=[ask.sent], outputs=[tabs, picker, note], js=ask.scripts.draft, api_visibility=PRIVATE
+        on_draft_this,
+        inputs=[ask.sent, ask.draft_from],
+        outputs=[tabs, picker, note],
+        js=ask.scripts.draft,
+        api_visibility=PRIVATE,
     )
     show_chosen(chosen)
     # Another type chosen by hand: the line no longer describes the form.
@@ -534,7 +576,7 @@ def _api_endpoints(settings: Settings, answerer: Answerer) -> None:
     @guarded()
     def ask(question: str) -> tuple[str, list[dict]]:
         """Answer one question (no conversation): the answer text and its citations."""
-        return ask_api(answerer, question)
+        return ask_api(answerer, question, settings.web.answer_timeout)
 
     @guarded()
     def draft(request_type: str, case: str) -> tuple[str, dict]:

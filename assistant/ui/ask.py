@@ -21,6 +21,7 @@ from typing import Any
 from assistant.answering import Answerer, Turn, as_turn
 from assistant.errors import InvalidInput
 from assistant.records import Answer, Citation, provision_label
+from assistant.ui.deadline import call_within, stream_within
 from assistant.ui.guard import user_message, warning
 
 EXAMPLES = (
@@ -30,6 +31,7 @@ EXAMPLES = (
     "Which offences must States Parties establish for illegal access?",
 )
 EMPTY_MESSAGE = "Type a question first, e.g. “What must a preservation request contain?”"
+RIGHT_TO_LEFT = {"ar"}  # of the six languages, the one written right to left
 # A correct "no" is not a failure: the mark says which kind of answer it is.
 KIND_MARKS = {"not_covered": "ℹ️ **Not in the convention**", "declined": "ℹ️ **Declined**"}
 WORKING = "_Looking this up in the convention…_"
@@ -74,9 +76,12 @@ class AskView:
     done: bool = True
 
 
-def ask_turn(answerer: Answerer, message: object, previous: Turn | None = None) -> Iterator[AskView]:
+def ask_turn(
+    answerer: Answerer, message: object, previous: Turn | None = None, timeout: float | None = None
+) -> Iterator[AskView]:
     """Answer `message`, a follow-up of `previous` (the turn the browser sent with it): a placeholder first,
-    streamed text, then the final view. A pure function of its inputs: nothing is kept for the next call."""
+    streamed text, then the final view; an answer not done within `timeout` seconds is shown as a problem. A pure
+    function of its inputs: nothing is kept for the next call."""
     text = message if isinstance(message, str) else ""
     if not text.strip():
         yield AskView(AskState(turn=previous), warning(EMPTY_MESSAGE))
@@ -87,7 +92,7 @@ def ask_turn(answerer: Answerer, message: object, previous: Turn | None = None) 
     yield AskView(_with(base, asked, WORKING), "Working…", done=False)
     final: Answer | None = None
     try:
-        for item in answerer.stream(text, previous):
+        for item in stream_within(timeout, lambda: answerer.stream(text, previous)):
             if isinstance(item, Answer):
                 final = item
             else:  # partial text while a language model writes
@@ -153,7 +158,12 @@ def chat_text(answer: Answer) -> str:
     """The answer as the chat shows it; "not in the convention" and "declined" are marked as such."""
     mark = KIND_MARKS.get(answer.kind)
     text = answer_markdown(answer.text)
-    return f"{mark}\n\n{text}" if mark else text
+    text = f"{mark}\n\n{text}" if mark else text
+    if answer.language == "en":
+        return text
+    # The answer's language for screen readers and fonts; Arabic reads right to left.
+    direction = "rtl" if answer.language in RIGHT_TO_LEFT else "ltr"
+    return f'<div lang="{answer.language}" dir="{direction}">\n\n{text}\n\n</div>'
 
 
 def status_line(answer: Answer) -> str:
@@ -221,9 +231,10 @@ def _card(c: Citation, selected: bool) -> str:
     )
 
 
-def ask_api(answerer: Answerer, question: str) -> tuple[str, list[dict[str, Any]]]:
-    """The `/ask` endpoint: one question, no conversation; the answer text and its citations."""
+def ask_api(answerer: Answerer, question: str, timeout: float | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The `/ask` endpoint: one question, no conversation; the answer text and its citations (`AnswerTimeout`
+    when not done within `timeout` seconds)."""
     if not isinstance(question, str) or not question.strip():
         raise InvalidInput(EMPTY_MESSAGE)
-    data = answerer.answer(question).as_json()
+    data = call_within(timeout, answerer.answer, question).as_json()
     return data["answer"], data["citations"]
