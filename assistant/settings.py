@@ -166,8 +166,12 @@ class MultilingualSettings(_Section):
     reference_mismatch: float = Field(0.92, description="As answer.reference_mismatch, for the multilingual model.")
 
     def answer_settings(self, base: AnswerSettings) -> AnswerSettings:
-        """The answer settings with this model's thresholds."""
-        fields = set(AnswerSettings.model_fields) & set(type(self).model_fields)
+        """The answer settings with this model's thresholds: every field here but `enabled` and `lexical_weight`
+        replaces the answer setting of the same name (a field without one is a mistake, not silently ignored)."""
+        fields = set(type(self).model_fields) - {"enabled", "lexical_weight"}
+        unknown = fields - set(AnswerSettings.model_fields)
+        if unknown:
+            raise ValueError(f"settings.multilingual fields with no answer setting of that name: {sorted(unknown)}")
         return base.model_copy(update={f: getattr(self, f) for f in fields})
 
 

@@ -83,13 +83,11 @@ class Language:
         total = len(self._stems)
         self._weights.update({s: math.log(1 + total / n) for s, n in counts.items()})
 
-    def shared_words(self, question: str, line_id: str) -> float:
-        """How much a question and a translated line say in the same words (stems weighted by rarity);
-        0 for a line without a translation."""
-        found = self._stems.get(line_id)
-        if not found:
-            return 0.0
-        return sum(self._weights.get(s, 0.0) for s in stems(question, self.code) & found)
+    def shared_words(self, question: str, line_ids: list[str]) -> list[float]:
+        """For each line, how much the question and its translation say in the same words (stems weighted by
+        rarity); 0 for a line without a translation. The question is stemmed once for all the lines."""
+        asked = stems(question, self.code)
+        return [sum(self._weights.get(s, 0.0) for s in asked & self._stems.get(key, frozenset())) for key in line_ids]
 
     def label(self, number: int | str, paragraph: str | None = None) -> str:
         """A citation's label in this language: "Art. 42(1)", "ст. 42(1)", "第42条(1)", "المادة 42(1)"; the

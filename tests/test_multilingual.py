@@ -157,3 +157,12 @@ def test_english_answers_are_unchanged_by_the_router(full_runtime):
 def test_bidi_controls_never_reach_the_answer(full_runtime):
     answer = full_runtime.answerer.answer("\u202bهل يجوز للدولة أن ترفض تسليم مواطنيها؟\u202c")
     assert "\u202b" not in answer.text and "\u202b" not in answer.question
+
+
+def test_shared_words_weigh_a_line_that_says_what_the_question_says():
+    kb = load_knowledge(KNOWLEDGE)
+    language, _ = check_language("es", kb, KNOWLEDGE, PROMPTS)
+    duration = next(k for k, t in language.lines.items() if k.startswith("42:") and "60" in t)
+    other = next(k for k in language.lines if k.startswith("37:"))
+    scores = language.shared_words("¿Durante cuántos días se conservan los datos?", [duration, other, "no:such"])
+    assert scores[0] > scores[1] and scores[2] == 0.0

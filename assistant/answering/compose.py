@@ -121,7 +121,7 @@ class Composer:
         if self.language.code == "en":
             lexical = self.retriever.lexical_scores(q.query or q.text, lines)
         else:  # the question against the lines as translated into its language
-            lexical = np.array([self.language.shared_words(q.text, line.id.removeprefix("answer:")) for line in lines])
+            lexical = np.array(self.language.shared_words(q.text, [line.id.removeprefix("answer:") for line in lines]))
         order = sims + self.settings.line_lexical_weight * lexical / max(float(lexical.max()), 1e-9)
         ranked = sorted(zip(order, (float(s) for s in sims), lines, strict=True), key=lambda t: -t[0])
         return [(sim, line) for _, sim, line in ranked]
