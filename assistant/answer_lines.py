@@ -1,7 +1,8 @@
 """Load and validate the authored answer lines (`knowledge/answers/<lang>/*.yaml`, format in FORMAT.md).
 
-Each line must point to a provision that exists in its source file, stay within the word limit, and carry
-"Yes."/"No." exactly when it declares a polarity: the composer says "Yes" or "No" only from such a line.
+Each line must point to a provision that exists in its source file, stay within the word limit, carry
+"Yes."/"No." exactly when it declares a polarity (the composer says "Yes" or "No" only from such a line), and
+cite no paragraph number that was not seen in an official text (paragraph_refs.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import KnowledgeError
+from assistant.paragraph_refs import check_references, verified_paragraphs
 from assistant.records import AnswerLine, Article, GuidanceNote, Overview
 
 MAX_WORDS = 40
@@ -37,24 +39,25 @@ def load_answer_lines(
     if not folder.is_dir():
         return (), ()
     by_number = {a.number: a for a in articles}
+    verified = verified_paragraphs(articles)
     notes = {g.slug: g for g in guidance}
     lines: list[AnswerLine] = []
     overviews: list[Overview] = []
     for path in sorted(folder.glob("*.yaml")):
         data = _read_yaml(path)
         if "overviews" in data:
-            overviews += _overviews(path, data["overviews"])
+            overviews += _overviews(path, data["overviews"], verified)
         elif "article" in data:
             article = by_number.get(data["article"])
             if article is None:
                 raise KnowledgeError(f"{path}: 'article: {data['article']}' is not an article of the knowledge base.")
-            lines += _lines(path, data, f"{article.number}", provisions(article), article=article.number)
+            lines += _lines(path, data, verified, f"{article.number}", provisions(article), article=article.number)
         elif "guidance" in data:
             note = notes.get(str(data["guidance"]))
             if note is None:
                 raise KnowledgeError(f"{path}: no guidance note named {data['guidance']!r} in knowledge/guidance/.")
             headings = {s.heading for s in note.sections}
-            lines += _lines(path, data, f"g:{note.slug}", headings, guidance=note.slug)
+            lines += _lines(path, data, verified, f"g:{note.slug}", headings, guidance=note.slug)
         else:
             raise KnowledgeError(f"{path}: needs 'article: N', 'guidance: SLUG' or 'overviews:' at the top.")
     return tuple(lines), tuple(overviews)
@@ -72,14 +75,16 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _lines(path: Path, data: dict, prefix: str, allowed: set[str], **source) -> list[AnswerLine]:
+def _lines(
+    path: Path, data: dict, verified: dict[int, frozenset[str]], prefix: str, allowed: set[str], **source
+) -> list[AnswerLine]:
     items = data.get("answers")
     if not isinstance(items, list) or not items:
         raise KnowledgeError(f"{path}: 'answers' must be a non-empty list of q/a/para entries.")
     out = []
     for number, item in enumerate(items, start=1):
         where = f"{path}: answer {number}"
-        question, text = _common(where, item)
+        question, text = _common(where, item, verified)
         para = str(item.get("para", "")).strip()
         if para not in allowed:
             raise KnowledgeError(f"{where}: para {para!r} is not a paragraph, provision label or section there.")
@@ -104,7 +109,7 @@ def _lines(path: Path, data: dict, prefix: str, allowed: set[str], **source) -> 
     return out
 
 
-def _common(where: str, item: object) -> tuple[str, str]:
+def _common(where: str, item: object, verified: dict[int, frozenset[str]]) -> tuple[str, str]:
     if not isinstance(item, dict):
         raise KnowledgeError(f"{where}: expected a mapping with q and a.")
     unknown = set(item) - LINE_FIELDS
@@ -121,6 +126,7 @@ def _common(where: str, item: object) -> tuple[str, str]:
     for match in ARTICLE_MENTION.finditer(text):
         if not 1 <= int(match.group(1)) <= 68:
             raise KnowledgeError(f"{where}: names an article that does not exist ({match.group(0)!r}).")
+    check_references(where, text, verified)
     return question, text
 
 
@@ -130,13 +136,13 @@ def _articles(where: str, value: object) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _overviews(path: Path, items: object) -> list[Overview]:
+def _overviews(path: Path, items: object, verified: dict[int, frozenset[str]]) -> list[Overview]:
     if not isinstance(items, list) or not items:
         raise KnowledgeError(f"{path}: 'overviews' must be a non-empty list.")
     out = []
     for number, item in enumerate(items, start=1):
         where = f"{path}: overview {number}"
-        question, text = _common(where, item)
+        question, text = _common(where, item, verified)
         articles = _articles(where, item.get("articles", []))
         if not articles:
             raise KnowledgeError(f"{where}: an overview lists at least one article.")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from assistant.knowledge import for_readers
-from assistant.records import AnswerLine, Article, GuidanceNote, Paragraph, Passage
+from assistant.records import INGESTED, AnswerLine, Article, GuidanceNote, Paragraph, Passage
 
 BULLET = re.compile(r"^\s*[-*]\s+", re.M)
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(])")
@@ -48,7 +48,7 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
         "chapter": article.chapter,
     }
     # Official text can be ingested in several languages; the language keeps their passage ids apart.
-    source = f"official-{article.language}" if article.source == "official" else article.source
+    source = f"{article.source}-{article.language}" if article.source in INGESTED else article.source
     prefix = f"{source}:{article.number}"
     if article.summary:
         yield Passage(
@@ -76,6 +76,14 @@ def article_passages(article: Article, max_chars: int) -> Iterator[Passage]:
             yield Passage(id=f"{prefix}:notes:{c_index}", text=piece, kind="notes", heading="Practice notes", **base)
     for q_index, question in enumerate(article.questions):
         yield Passage(id=f"{prefix}:q{q_index}", text=question, kind="question", heading="Questions", **base)
+
+
+def ingested_language(source: str, passage_id: str) -> str | None:
+    """The language of a passage (or of the citation of one) from a text the user ingested: its id starts with
+    the source and the language ("official-fr:42:p0:0"); None for our own texts."""
+    if source not in INGESTED:
+        return None
+    return passage_id.split(":", 1)[0].removeprefix(f"{source}-")
 
 
 def guidance_passages(note: GuidanceNote, max_chars: int) -> Iterator[Passage]:

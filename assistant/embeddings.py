@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,6 +83,20 @@ class PackagedEmbedder:
                 self._recent.pop(next(iter(self._recent)))
             self._recent[text] = cached
         return cached
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the model on `count` threads for a while (process-wide, restored after). On a loaded machine the
+    second thread mostly waits for the first: a review's embedding costs about twice the CPU on two threads."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @lru_cache(maxsize=2)

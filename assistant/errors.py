@@ -28,6 +28,14 @@ class IndexCorrupt(AssistantError):
     """The index on disk is damaged or half-written."""
 
 
+class IndexBusy(AssistantError):
+    """Another process kept building the index for longer than this one would wait."""
+
+
+class IndexReadOnly(AssistantError):
+    """The index needs a build, but the data folder may not be written by this process."""
+
+
 class ModelError(AssistantError):
     """The embedding model could not be loaded from its local folder."""
 

@@ -12,6 +12,7 @@ import yaml
 
 from assistant.answer_lines import load_answer_lines
 from assistant.errors import KnowledgeError
+from assistant.paragraph_refs import check_references, verified_paragraphs
 from assistant.records import AnswerLine, Article, GuidanceNote, GuidanceSection, Overview, Paragraph
 
 ARTICLE_COUNT = 68
@@ -27,6 +28,7 @@ WRITER_NOTE = re.compile(
     re.I,
 )
 SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
 OFFICIAL_CLAIMS = re.compile(r"\b(this is the (official|authentic) text|verbatim text of the convention)\b", re.I)
 
 
@@ -102,7 +104,7 @@ def _sections(body: str, level: str) -> list[tuple[str, str, int]]:
 
 
 def _strip_comments(text: str) -> str:
-    return re.sub(r"<!--.*?-->", "", text, flags=re.S).strip()
+    return COMMENT.sub("", text).strip()
 
 
 def for_readers(text: str) -> str:
@@ -275,8 +277,9 @@ def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
         )
     article_map = load_map(knowledge_dir)
     articles: dict[int, Article] = {}
-    for path in sorted((knowledge_dir / "convention").glob("article-*.md")):
-        art = parse_article(path, _read(path), article_map)
+    texts = {p: _read(p) for p in sorted((knowledge_dir / "convention").glob("article-*.md"))}
+    for path, text in texts.items():
+        art = parse_article(path, text, article_map)
         if art.number in articles:
             raise KnowledgeError(f"{path}: article {art.number} is already defined in {articles[art.number].path}.")
         articles[art.number] = art
@@ -285,8 +288,14 @@ def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
         missing = [r for r in art.related if r not in articles]
         if missing and len(articles) == ARTICLE_COUNT:
             raise KnowledgeError(f"{art.path}: 'related' points to articles without a file: {missing}.")
-    guidance = tuple(parse_guidance(p, _read(p)) for p in sorted((knowledge_dir / "guidance").glob("*.md")))
+    guidance_texts = {p: _read(p) for p in sorted((knowledge_dir / "guidance").glob("*.md"))}
+    guidance = tuple(parse_guidance(p, text) for p, text in guidance_texts.items())
     ordered = tuple(sorted(articles.values(), key=lambda a: a.number))
+    # Checked on the whole file, writer notes included (a note saying "cite art. 40(8)" teaches the wrong number),
+    # but not the comments, which record where each fact came from; blanked line for line, so lines still match.
+    verified = verified_paragraphs(ordered)
+    for path, text in (texts | guidance_texts).items():
+        check_references(str(path), COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text), verified)
     answers, overviews = load_answer_lines(knowledge_dir / "answers" / "en", ordered, guidance)
     return KnowledgeBase(articles=ordered, guidance=guidance, answers=answers, overviews=overviews)
 

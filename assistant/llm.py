@@ -10,22 +10,47 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from assistant.errors import LLMError
-from assistant.prompts import abstain_sentence, load_prompt
-from assistant.records import Passage
+from assistant.prompts import load_prompt
+from assistant.records import INGESTED, Passage
 from assistant.settings import LLMSettings
+from assistant.translations import LANGUAGES, Language, english
 
 # Names that choose no language model: answers come from the extractive composer.
 EXTRACTIVE = ("extractive", "none")
 
 
-def build_messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
+def build_messages(question: str, passages: list[Passage], language: Language | None = None) -> list[tuple[str, str]]:
     """System prompt with the numbered passages, each headed by its citation label and kind, then the question;
-    the model sees nothing else."""
+    the model sees nothing else. The prompt names the answer's language (English by default); labels, titles and
+    answer lines are given in it where we have them, the abstention sentence and "Yes"/"No" too."""
+    say = language or english()
     blocks = []
     for i, p in enumerate(passages, 1):
-        blocks.append(f"[{i}] [{p.label}] {p.title} ({passage_kind(p)})\n{p.text}")
-    system = load_prompt("answer_system.md").format(abstain=abstain_sentence(), passages="\n\n".join(blocks))
-    return [("system", system), ("human", load_prompt("answer_user.md").format(question=question))]
+        blocks.append(f"[{i}] [{_label(p, say)}] {_title(p, say)} ({passage_kind(p)})\n{_text(p, say)}")
+    system = load_prompt("answer_system.md").format(
+        abstain=say.message("not_covered"),
+        passages="\n\n".join(blocks),
+        language=LANGUAGES[say.code],
+        yes=say.words["yes"],
+        no=say.words["no"],
+        example=f"[{say.label(42)}] or [{say.label(65, '1')}]",
+    )
+    user = load_prompt("answer_user.md").format(question=question, language=LANGUAGES[say.code])
+    return [("system", system), ("human", user)]
+
+
+def _label(p: Passage, say: Language) -> str:
+    return p.title if p.article is None else say.label(p.article, p.paragraph if p.paragraph_verified else None)
+
+
+def _title(p: Passage, say: Language) -> str:
+    """Our title in the answer's language; a text the user ingested keeps its own."""
+    return p.title if p.article is None or p.source in INGESTED else say.title(p.article, p.title)
+
+
+def _text(p: Passage, say: Language) -> str:
+    """An answer line as translated into the answer's language where it is; any other passage as written."""
+    return say.lines.get(p.id.removeprefix("answer:"), p.text) if p.kind == "answer" else p.text
 
 
 def passage_kind(p: Passage) -> str:
@@ -35,6 +60,8 @@ def passage_kind(p: Passage) -> str:
         return f'answer line, written for the question "{p.hint}"' if p.hint else "answer line"
     if p.source == "official":
         return "official text"
+    if p.source == "unvalidated":
+        return "a text the user stored although it failed the check: not the official text"
     if p.source == "guidance":
         return "practice guidance"
     return "restatement"

@@ -1,6 +1,8 @@
-"""Where an ingested official text lives: `HOME/official/<lang>.json`, a list of Article records.
+"""Where an ingested official text lives: `HOME/official/<lang>.json`, a list of Article records, and
+`HOME/official/sources/<lang>.json`, the file it was read from (name and SHA-256) and whether it passed the check.
 
-The parser that makes these records from the user's PDF/DOCX/HTML/TXT is in `assistant.ingest`.
+The parser that makes these records from the user's PDF/DOCX/HTML/TXT is in `assistant.ingest`. A text stored
+with `uncc ingest --force` although it failed the check keeps the source "unvalidated", never "official".
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ import os
 import tempfile
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.errors import IngestError
 from assistant.records import Article
 from assistant.settings import Settings
 
 _ARTICLES = TypeAdapter(list[Article])
+
+
+class OfficialSource(BaseModel):
+    """Where one stored text came from: shown in the app's banner and kept in the index manifest."""
+
+    lang: str
+    file: str  # the name of the file read, without its folder
+    sha256: str
+    validated: bool  # False: stored with --force although it failed the check against the article map
 
 
 def official_files(settings: Settings) -> list[Path]:
@@ -38,12 +49,33 @@ def load_official(settings: Settings) -> list[Article]:
     return out
 
 
-def save_official(settings: Settings, lang: str, articles: list[Article]) -> Path:
-    """Write atomically: a crash leaves the previous file in place."""
-    settings.official_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.official_dir / f"{lang}.json"
-    fd, tmp = tempfile.mkstemp(dir=settings.official_dir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump([a.model_dump() for a in articles], fh, ensure_ascii=False)
-    os.replace(tmp, target)
+def official_sources(settings: Settings) -> list[OfficialSource]:
+    """The recorded source of each stored text (a text stored before sources were recorded has none)."""
+    out = []
+    for path in official_files(settings):
+        try:
+            out.append(OfficialSource.model_validate_json((settings.official_dir / "sources" / path.name).read_bytes()))
+        except FileNotFoundError:
+            continue
+        except (ValidationError, ValueError, OSError) as exc:
+            raise IngestError(
+                f"{path.parent / 'sources' / path.name}: the record of where the official text came from is damaged "
+                f"({exc.__class__.__name__}); ingest your file again with `uncc ingest PATH --replace`."
+            ) from exc
+    return out
+
+
+def save_official(settings: Settings, articles: list[Article], source: OfficialSource) -> Path:
+    """Write the text and then its source, each atomically: a crash leaves the previous file in place."""
+    target = settings.official_dir / f"{source.lang}.json"
+    _write_atomically(target, json.dumps([a.model_dump() for a in articles], ensure_ascii=False))
+    _write_atomically(settings.official_dir / "sources" / target.name, source.model_dump_json(indent=2))
     return target
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, target)

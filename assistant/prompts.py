@@ -14,8 +14,8 @@ from assistant.settings import PROJECT_ROOT
 PROMPTS = PROJECT_ROOT / "prompts"
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
 EXPECTED = {
-    "answer_system.md": {"abstain", "passages"},
-    "answer_user.md": {"question"},
+    "answer_system.md": {"abstain", "passages", "language", "yes", "no", "example"},
+    "answer_user.md": {"question", "language"},
 }
 
 
@@ -57,6 +57,7 @@ MESSAGES = {
     "read_the_provision": set(),
     "source_restatement": set(),
     "source_official": set(),
+    "source_unvalidated": set(),
     "source_guidance": set(),
 }
 
@@ -99,7 +100,17 @@ def abstain_sentence() -> str:
 @cache
 def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], ...]]:
     """Pattern lists by kind; "{place}" in a pattern stands for any name in the `places` lists."""
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    return _compiled_policy(yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8")))
+
+
+@cache
+def foreign_policy(folder: Path = PROMPTS) -> dict[str, dict[str, tuple[re.Pattern[str], ...]]]:
+    """The policy patterns of prompts/i18n/policy.yaml (the kinds of prompts/policy.yaml), by language."""
+    data = yaml.safe_load((folder / "i18n" / "policy.yaml").read_text(encoding="utf-8"))
+    return {lang: _compiled_policy(kinds) for lang, kinds in data.items()}
+
+
+def _compiled_policy(data: dict) -> dict[str, tuple[re.Pattern[str], ...]]:
     names = sorted({name for country in data.pop("places", []) for name in country}, key=len, reverse=True)
     place = "(?:" + "|".join(f"(?-i:{re.escape(n)})" if n.isupper() else re.escape(n) for n in names) + ")"
     return {
@@ -107,8 +118,12 @@ def policy_patterns(folder: Path = PROMPTS) -> dict[str, tuple[re.Pattern[str], 
     }
 
 
-def matches(kind: str, text: str) -> bool:
-    return any(p.search(text) for p in policy_patterns()[kind])
+def matches(kind: str, text: str, language: str = "en") -> bool:
+    """Whether the question is of this kind, by the patterns of its language (none for a language without
+    them)."""
+    if language == "en":
+        return any(p.search(text) for p in policy_patterns()[kind])
+    return any(p.search(text) for p in foreign_policy().get(language, {}).get(kind, ()))
 
 
 @cache

@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SourceKind = Literal["restatement", "guidance", "official"]
+# "official": a text the user ingested that passed the check against the article map; "unvalidated": one stored
+# with `uncc ingest --force` although it failed it, quoted as such and never as the official text.
+SourceKind = Literal["restatement", "guidance", "official", "unvalidated"]
+INGESTED: tuple[SourceKind, ...] = ("official", "unvalidated")  # the user's texts, as against our own
 # "question": a practitioner question an article answers; it helps retrieval find the article and is never
 # shown or cited itself. "answer": an authored answer line (knowledge/answers/), the lead of an answer.
 PassageKind = Literal["summary", "paragraph", "notes", "question", "guidance", "absence", "answer"]

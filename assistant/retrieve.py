@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.chunking import ingested_language
 from assistant.dense import NumpyIndex
 from assistant.index import LoadedIndex
 from assistant.knowledge import ARTICLE_COUNT
@@ -29,6 +30,7 @@ from assistant.spelling import Speller
 from assistant.text import clean_query, tokens, without_self_reference
 
 GUIDANCE_PER_RESULT = 2
+OTHER_TEXT = 2  # the rank of our restatement (and of another language's official text) among what is quoted
 # The Budapest Convention named in the other five languages (its English name is found by refs.py).
 BUDAPEST = re.compile(r"budapest|будапешт|布达佩斯|بودابست", re.I)
 
@@ -96,12 +98,20 @@ class HybridRetriever:
         terms: Callable[[str], list[str]],
         named: Callable[[str], list[int]],
         lexical_weight: float,
+        lines: dict[str, np.ndarray] | None = None,
     ) -> HybridRetriever:
         """This retriever for questions in `language`: the index's multilingual vectors and `embedder` for the
         dense side, `terms` (the English terms of the glossary concepts a question names) for BM25 and to widen
-        the dense query, `named` for the articles it names in its own language. Shares everything else."""
+        the dense query, `named` for the articles it names in its own language. `lines`, the vectors of the
+        answer lines as translated into the language (by passage id), stand in for the English lines' vectors:
+        a question is matched against lines in its own words, for choosing a line and voting for an article.
+        Shares everything else."""
         other = copy.copy(self)
         vectors = self.index.multilingual
+        if lines:
+            vectors = vectors.copy()
+            for passage_id, vector in lines.items():
+                vectors[self._row[passage_id]] = vector
         other.index = replace(self.index, vectors=vectors, dense=NumpyIndex(self.passages, vectors))
         other.embedder = embedder
         other.language = language
@@ -184,10 +194,20 @@ class HybridRetriever:
 
     def article_passages(self, article: int) -> list[Passage]:
         """The article's quotable passages (paragraphs and practice notes); its official text alone where
-        that has been ingested."""
+        that has been ingested: in the language of the questions this retriever serves, else in English (never
+        another language's)."""
         own = [self.passages[i] for i in self._by_article.get(article, [])]
         own = [p for p in own if p.kind in ("paragraph", "notes")]
-        return [p for p in own if p.source == "official"] or own
+        best = min(map(self._quoted_first, own), default=OTHER_TEXT)
+        return [p for p in own if self._quoted_first(p) == best and (best < OTHER_TEXT or p.source != "official")]
+
+    def _quoted_first(self, p: Passage) -> int:
+        """An article's passages in the order they are quoted: the official text in this retriever's language,
+        then the English official text, then the rest."""
+        if p.source != "official":
+            return OTHER_TEXT
+        lang = ingested_language(p.source, p.id)
+        return 0 if lang == self.language else 1 if lang == "en" else OTHER_TEXT
 
     def answer_lines(self, article: int | None = None, guidance_title: str | None = None) -> list[Passage]:
         """The authored answer lines of an article, or of the guidance note with this title."""
@@ -324,8 +344,8 @@ class HybridRetriever:
             shown = [(s, r) for s, r in hits if self.passages[r].kind not in ("question", "answer")]
             if not shown and (card := self._summary_row(number)) is not None:
                 shown = [(max(s for s, _ in hits), card)]
-            # Official text first within an article when it has been ingested; then by score.
-            shown.sort(key=lambda sr: (self.passages[sr[1]].source != "official", -sr[0]))
+            # Official text first within an article when it has been ingested (in this language first); then by score.
+            shown.sort(key=lambda sr: (self._quoted_first(self.passages[sr[1]]), -sr[0]))
             out += [self.passages[r].with_score(round(s, 6)) for s, r in shown[: self.settings.passages_per_article]]
         best_guidance: dict[int, float] = {}
         for score, row in guidance:

@@ -16,6 +16,7 @@ from assistant.glossary import article_numbers, expand, load_glossary
 from assistant.index import EnsureResult, LoadedIndex, ensure_index, open_index
 from assistant.knowledge import KnowledgeBase, load_knowledge
 from assistant.language import get_detector
+from assistant.line_vectors import line_texts, line_vectors
 from assistant.llm import BACKENDS, EXTRACTIVE, make_backend
 from assistant.ports import Embedder
 from assistant.retrieve import HybridRetriever, make_retriever
@@ -67,8 +68,10 @@ def _other_languages(
     for code in (c for c in LANGUAGES if c != "en"):
         terms = partial(expand, lang=code, glossary=glossary)
         named = partial(article_numbers, lang=code, glossary=glossary)
-        search = retriever.localized(code, embedder, terms, named, multi.lexical_weight)
         language = languages.get(code, languages["en"])  # a knowledge folder without this language's titles
+        texts = line_texts(retriever.passages, language) if multi.translated_lines else {}
+        lines = line_vectors(settings.knowledge_dir, code, texts, embedder)
+        search = retriever.localized(code, embedder, terms, named, multi.lexical_weight, lines)
         out[code] = Answerer(
             search, answer_settings, backend, knowledge.overviews, language, foreign=language.code != code
         )

@@ -132,6 +132,14 @@ class MultilingualSettings(_Section):
         "languages, 2026-12-07) recall@1 was 0.632 at 0, 0.583 at 0.25, 0.555 at 0.5, 0.525 at 1 (recall@5 "
         "0.88 throughout).",
     )
+    translated_lines: bool = Field(
+        False,
+        description="Match a question against the answer lines as translated into its language (the shipped "
+        "knowledge/vectors/answers-<lang>.*) in place of the English lines. Off: on evals/dev_multilingual.jsonl "
+        "(2026-12-07, 525 non-English questions) it lowered citation precision 0.45 -> 0.30 and recall 0.56 -> 0.43 "
+        "(Chinese recall 0.58 -> 0.21) and recall@1 0.635 -> 0.608: "
+        "lines in the question's own language outscore every English passage, whatever they say.",
+    )
     abstain_below: float = Field(
         0.78,
         description="As answer.abstain_below, for the multilingual model (0.70-0.80 gave the same abstention "
@@ -166,9 +174,10 @@ class MultilingualSettings(_Section):
     reference_mismatch: float = Field(0.92, description="As answer.reference_mismatch, for the multilingual model.")
 
     def answer_settings(self, base: AnswerSettings) -> AnswerSettings:
-        """The answer settings with this model's thresholds: every field here but `enabled` and `lexical_weight`
-        replaces the answer setting of the same name (a field without one is a mistake, not silently ignored)."""
-        fields = set(type(self).model_fields) - {"enabled", "lexical_weight"}
+        """The answer settings with this model's thresholds: every field here but `enabled`, `lexical_weight` and
+        `translated_lines` replaces the answer setting of the same name (a field without one is a mistake, not
+        silently ignored)."""
+        fields = set(type(self).model_fields) - {"enabled", "lexical_weight", "translated_lines"}
         unknown = fields - set(AnswerSettings.model_fields)
         if unknown:
             raise ValueError(f"settings.multilingual fields with no answer setting of that name: {sorted(unknown)}")
@@ -224,6 +233,18 @@ class DraftingSettings(_Section):
         "A4",
         description="Page size of the DOCX and PDF drafts: A4 (the UN and most central authorities) or US Letter.",
     )
+    max_field_chars: int = Field(
+        100_000,
+        ge=1_000,
+        description="Characters one field of a case may hold (a list's items together), counted as the draft "
+        "prints them: a request summarises, and supporting documents travel as annexes.",
+    )
+    max_case_chars: int = Field(
+        150_000,
+        ge=1_000,
+        description="Characters a case (a request's fields, or a whole case file) may hold in all: about 60 "
+        "pages. Bounds the time of rendering: a PDF of 100,000 characters took 5 s on 2 busy cores (2026-12-07).",
+    )
 
 
 class ReviewSettings(_Section):
@@ -234,7 +255,10 @@ class ReviewSettings(_Section):
         10, ge=1, description="A request file larger than this many MB is refused (a 40-page request is under 1 MB)."
     )
     max_inflated_mb: int = Field(
-        25, ge=1, description="A DOCX whose text part would inflate beyond this many MB is refused (a ZIP bomb)."
+        25,
+        ge=1,
+        description="A DOCX whose text part inflates beyond this many MB is refused (a ZIP bomb), counted while "
+        "inflating, whatever sizes the archive declares; its other parts (pictures) are never inflated.",
     )
     max_units: int = Field(
         120,
@@ -243,6 +267,12 @@ class ReviewSettings(_Section):
         "review (a 10-page request has about 220 sentences; 120 cost about 2.5 s of CPU, under 2 s on 2 idle cores). "
         "Beyond it, the opening, labelled lines and first sentences of each paragraph are kept, and the review "
         "says so.",
+    )
+    threads: int = Field(
+        1,
+        ge=1,
+        description="Threads the model embeds a request's sentences on. One: a 10-page request cost 3.5-4.0 s of CPU "
+        "on two threads and 1.7 s on one, measured on a loaded 2-core machine: the second thread mostly waits.",
     )
     present_min: float = Field(
         0.52, description="An element is present when a passage that no other element fits better is this similar."
@@ -271,6 +301,12 @@ class ReviewSettings(_Section):
         "at least this many times its minimum number of words, even if none is close enough on its own. Set by "
         "judgment, not by the grid: the grid's 1.0 raised dev figures and lowered held-out ones (facts left out "
         "were then taken as present).",
+    )
+    clause_lead: float = Field(
+        0.08,
+        description="A clause of a long sentence (compared with the elements as well as the sentence) counts for an "
+        "element only when it is at least this much closer to it than to any other: a short clause comes close to "
+        "several model wordings at once. Set on the dev grid (0 to 0.04 let left-out elements through).",
     )
     pattern_bonus: float = Field(
         0.0,
@@ -349,6 +385,18 @@ class Settings(BaseSettings):
         False,
         description="Let the web app load an official text (which changes what every user is shown); "
         "only together with `auth`.",
+    )
+    read_only: bool = Field(
+        False,
+        description="Serve the data folder without writing anything to it (a shared index on a read-only mount "
+        "is detected by itself): the index must already be built there, and dense search runs over its "
+        "vectors.npy unless `chroma.url` names a Chroma server. See README, Serving to an office.",
+    )
+    build_wait: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds to wait for another process's build of the index (a full build takes about a minute "
+        "on 2 cores) before giving up with a message.",
     )
     retrieval: RetrievalSettings = RetrievalSettings()
     chunking: ChunkingSettings = ChunkingSettings()

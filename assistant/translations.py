@@ -24,10 +24,12 @@ from pathlib import Path
 
 import yaml
 
+from assistant.citations import CitationStyle
 from assistant.errors import KnowledgeError
 from assistant.glossary import stems
 from assistant.knowledge import KnowledgeBase
 from assistant.prompts import PROMPTS, message
+from assistant.records import Passage
 
 # The convention is authentic in these six; answers are given in them (English is the knowledge base's own).
 LANGUAGES = {
@@ -116,9 +118,23 @@ class Language:
             return english
         return self.lines.get(line_id) or f"{english} {self.words['untranslated']}"
 
+    def embedding_text(self, line: Passage) -> str:
+        """What the multilingual model reads of an answer line in this language, empty where it has no translation:
+        as chunking.embedding_text reads the English line, with the article named in this language; the line's
+        question is left out, being English only."""
+        text = self.lines.get(line.id.removeprefix("answer:"), "") if self.code != "en" else ""
+        if not text or line.article is None:
+            return text
+        return f"{self.label(line.article)}, {self.title(line.article, line.title)}: {text}"
+
     def in_english(self, english: str) -> str:
         """A sentence that exists only in English (the best sentence of a provision), marked so."""
         return english if self.code == "en" else f"{english} {self.words['untranslated']}"
+
+    @property
+    def citation_style(self) -> CitationStyle:
+        """How a generated answer in this language cites ("[ст. 42(1)]") and says "Да."."""
+        return CitationStyle((self.words["article"],), self.polarity)
 
     @property
     def polarity(self) -> re.Pattern[str]:
@@ -154,6 +170,13 @@ def load_languages(kb: KnowledgeBase, knowledge_dir: Path, prompts_dir: Path) ->
             )
         out[code] = language
     return out
+
+
+def article_titles(knowledge_dir: Path, code: str) -> dict[int, str]:
+    """Our unofficial article titles in this language (knowledge/i18n/<code>.yaml); {} where there are none."""
+    path = knowledge_dir / "i18n" / f"{code}.yaml"
+    titles = _read(path, []).get("titles") if path.exists() else None
+    return {int(n): " ".join(str(t).split()) for n, t in titles.items()} if isinstance(titles, dict) else {}
 
 
 def check_language(code: str, kb: KnowledgeBase, knowledge_dir: Path, prompts_dir: Path) -> tuple[Language, list[str]]:

@@ -1,7 +1,7 @@
 """Load test (not a test of the suite): the real app under N simulated users for T seconds, and its memory.
 
     make loadtest                                   # 20 users for 60 s
-    python -m evals.loadtest --users 50 --seconds 60 [--think 2] [--idle 30] [--json out.json]
+    python -m evals.loadtest --users 50 --seconds 60 [--think 5] [--idle 60] [--json out.json]
 
 Starts `app.py` on a free loopback port (the index in UNCC_HOME, as `make run` uses it), then each simulated
 user, in its own thread, opens a session with `gradio_client` (as a browser tab or a script would), asks a few
@@ -97,9 +97,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m evals.loadtest", description=__doc__.split("\n\n")[0])
     p.add_argument("--users", type=_bounded(1, MAX_USERS, int), default=20, help="simulated users (default 20)")
     p.add_argument("--seconds", type=_bounded(1, MAX_SECONDS, float), default=60, help="length of the load")
-    p.add_argument("--think", type=_bounded(0, 60, float), default=2.0, help="mean reading time between questions")
+    p.add_argument("--think", type=_bounded(0, 60, float), default=5.0, help="mean reading time between questions")
     p.add_argument("--per-session", type=_bounded(1, 1000, int), default=3, help="questions before a new session")
-    p.add_argument("--idle", type=_bounded(0, MAX_IDLE, float), default=30, help="seconds idle after the load")
+    p.add_argument("--idle", type=_bounded(0, MAX_IDLE, float), default=60, help="seconds idle after the load")
     p.add_argument("--endpoints", type=_endpoints, default=ENDPOINTS, help="ask,chat (sessions take turns)")
     p.add_argument("--dataset", type=Path, default=PROJECT_ROOT / "evals" / "gold.jsonl")
     p.add_argument("--seed", type=int, default=7)

@@ -8,8 +8,13 @@ import re
 
 import numpy as np
 
+from assistant.chunking import build_passages, embedding_text
+from assistant.dense import NumpyIndex
+from assistant.index import LoadedIndex, Manifest
 from assistant.records import Passage
 from assistant.refs import ResolvedReferences, find_references
+from assistant.retrieve import HybridRetriever
+from assistant.settings import RetrievalSettings
 
 DIM = 256
 WORD = re.compile(r"[a-z0-9]+")
@@ -167,3 +172,15 @@ class FakeEmbedder:
 
     def clear_cache(self) -> None:
         pass
+
+
+def numpy_retriever(articles, guidance=(), answers=()) -> HybridRetriever:
+    """The real hybrid retriever over a numpy index of these articles, embedded with the fake embedder."""
+    passages = tuple(build_passages(list(articles), guidance, 1200, answers))
+    embedder = FakeEmbedder()
+    vectors = embedder.encode([embedding_text(p) for p in passages])
+    manifest = Manifest(
+        schema_version=0, fingerprint="f" * 64, model="fake", count=len(passages), built_at="", build_seconds=0
+    )
+    index = LoadedIndex(manifest, passages, vectors, NumpyIndex(passages, vectors), vectors)
+    return HybridRetriever(index, embedder, RetrievalSettings(), {})

@@ -771,3 +771,23 @@ def test_case_editor_text_survives_a_reload(page, app_url):
     expect(editor).to_contain_text("requesting_state: Republic of Aurelia")
     expect(page.locator("#case-status")).to_contain_text("Restored the case file you were editing")
     no_traceback(page)
+
+
+def test_an_answer_in_another_language_keeps_its_language_and_direction_wrapper_only(page, app_url):
+    """The page's chat escapes every tag of a stored conversation but the one wrapper an answer in another
+    language comes in (ask.chat_text): that one is rebuilt from its language and direction alone."""
+    from assistant.ui.conversation import scripts
+
+    page.goto(app_url)
+    show = scripts().show  # the listener that puts each message of an answer on its way into the chat
+
+    def text(role: str, raw: str) -> str:
+        shown = page.evaluate(show, {"messages": [{"role": role, "content": raw}]})[0]
+        return shown[-1]["content"][0]["text"]
+
+    wrapped = '<div lang="ar" dir="rtl">\n\nلا. **نص** <img src=x>\n\n</div>'
+    assert text("assistant", wrapped) == '<div lang="ar" dir="rtl">\n\nلا. **نص** &lt;img src=x>\n\n</div>'
+    assert text("user", wrapped).startswith("&lt;div")  # what the user typed is never a tag
+    hostile = '<div lang="ar" dir="rtl" onmouseover="alert(1)">x</div>'
+    assert "<" not in text("assistant", hostile)
+    assert "<" not in text("assistant", '<div lang="ar" dir="rtl">x</div><img src=x>')

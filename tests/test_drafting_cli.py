@@ -160,7 +160,7 @@ def test_markdown_out_with_explicit_format(uncc, example_file: Path, tmp_path: P
         (["draft", "mutual-assistance"], "Unknown request type 'mutual-assistance'. Valid types: "),
         (["draft", "mla"], "Give --case FILE; start from `uncc draft mla --example > case.yaml`"),
         (["draft", "mla", "--case", "{tmp}/nope.yaml"], "does not exist; check the path"),
-        (["draft", "mla", "--case", "{case}", "--check", "--signatory", "X"], "--place, --date and --signatory go"),
+        (["draft", "mla", "--case", "{case}", "--check", "--signatory", "X"], "--signatory and --lang go into a draft"),
         (["draft", "mla", "--case", "{case}", "--out", "{tmp}/no-such-folder/r.docx"], "does not exist; create it"),
         (["draft", "mla", "--case", "{case}", "--json"], "--json goes with --check"),
         (["draft", "mla", "--example", "--case", "{case}"], "--example prints an example case"),
@@ -423,3 +423,26 @@ def test_format_errors(uncc, tmp_path: Path, args: list[str], message: str) -> N
     assert code == 2 and out == ""
     assert message.format(tmp=tmp_path) in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]
+
+
+def test_lang_drafts_the_wording_in_that_language(uncc, example_file: Path) -> None:
+    code, out, _ = uncc("draft", "preservation", "--case", str(example_file), "--lang", "fr")
+    assert code == 0 and out.startswith("# Demande de conservation rapide")
+    assert "en vertu de l'art. 42 de la Convention" in out
+
+
+def test_a_case_files_language_is_the_default_and_lang_wins(uncc, tmp_path: Path) -> None:
+    text = (get_settings().knowledge_dir / "cases" / "ransomware.yaml").read_text(encoding="utf-8")
+    case = _case(tmp_path, text.replace("case:\n", "case:\n  language: ru\n", 1))
+    state = ("--state", "Kingdom of Valdoria")
+    code, out, _ = uncc("draft", "preservation", "--case", case, *state)
+    assert code == 0 and out.startswith("# Запрос об оперативном обеспечении")
+    code, out, _ = uncc("draft", "preservation", "--case", case, *state, "--lang", "en")
+    assert code == 0 and out.startswith("# Request for the expedited preservation")
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_a_pdf_in_arabic_or_chinese_is_refused_before_any_work(uncc, example_file: Path, lang: str) -> None:
+    out_path = example_file.parent / "request.pdf"
+    code, out, err = uncc("draft", "preservation", "--case", str(example_file), "--lang", lang, "--out", str(out_path))
+    assert code == 2 and out == "" and "DOCX" in err and not out_path.exists()

@@ -19,8 +19,9 @@ from assistant.drafting import api
 from assistant.drafting.case import CaseDoc, validate_case
 from assistant.drafting.export import atomic_write
 from assistant.drafting.render import Closing, FieldValue
+from assistant.drafting.wording import load_wording
 from assistant.errors import DraftError
-from assistant.official import save_official
+from assistant.official import OfficialSource, save_official
 from assistant.records import Article, Paragraph
 from assistant.settings import Settings, get_settings
 
@@ -41,7 +42,7 @@ def required_values(request_type: str) -> list[str]:
     case = validate_case(form, CaseDoc(api.example_case(request_type)))
     out: list[str] = []
     for spec in form.required:
-        value = FieldValue(spec, getattr(case, spec.name))
+        value = FieldValue(spec, getattr(case, spec.name), load_wording(get_settings().prompts_dir))
         if spec.type == "list":
             out.extend(value.items)
         elif spec.type != "bool":  # a yes/no answer is worded by the template, checked through the markers
@@ -139,7 +140,9 @@ def test_annex_quotes_the_official_text_once_ingested(settings: Settings) -> Non
         source="official",
         paragraphs=(Paragraph(number="1", heading="1", text="A State Party may request another State Party ..."),),
     )
-    save_official(settings, "en", [official])
+    save_official(
+        settings, [official], OfficialSource(lang="en", file="convention.pdf", sha256="0" * 64, validated=True)
+    )
     markdown, _ = api.draft_markdown("preservation", api.example_case("preservation"), settings)
     annex = markdown.split("## Annex", 1)[1]
     art42 = annex.split("### Article 42.", 1)[1].split("### ", 1)[0]

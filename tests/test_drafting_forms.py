@@ -178,6 +178,7 @@ def _prompts(tmp_path: Path, template: str) -> Settings:
     folder = tmp_path / "prompts" / "drafting"
     folder.mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "prompts" / "drafting" / "_annex.md.j2", folder)
+    shutil.copytree(PROJECT_ROOT / "prompts" / "drafting" / "i18n", folder / "i18n")
     (folder / "preservation.md.j2").write_text(template, encoding="utf-8")
     return Settings(home=tmp_path / "home", prompts_dir=tmp_path / "prompts")
 

@@ -13,6 +13,7 @@ from ingest_fixtures import Doc, encrypted, placeholder, render_pdf, render_txt,
 from assistant.errors import AssistantError
 from assistant.ingest.cli import register
 from assistant.knowledge import load_map
+from assistant.official import OfficialSource
 from assistant.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -107,6 +108,33 @@ def test_ingest_then_index_includes_official_passages(folder, tiny_settings: Set
     answer = Answerer(rt.retriever, tiny_settings.answer).answer("Can we ask another State to preserve stored data?")
     assert "“Official wording of article 42 for the test.” (official text)" in answer.text
     assert any(c.source == "official" and c.article == 42 for c in answer.citations)
+
+
+def test_a_forced_text_that_failed_the_check_is_never_called_official(folder, tiny_settings: Settings, capsys) -> None:
+    from assistant.audit import entries, file_sha256
+    from assistant.runtime import load_runtime
+    from assistant.ui.reader import search, source_banner
+
+    assert run(["ingest", str(folder / "missing.txt"), "--force"], tiny_settings) == 0
+    assert "Stored anyway (--force)" in capsys.readouterr().out
+    rt = load_runtime(tiny_settings, ensure=False)
+    ingested = {p.source for p in rt.index.passages if p.source not in ("restatement", "guidance")}
+    assert ingested == {"unvalidated"}
+    digest = file_sha256(folder / "missing.txt")
+    source = OfficialSource(lang="en", file="missing.txt", sha256=digest, validated=False)
+    assert rt.index.manifest.official_sources == [source]
+    logged = entries(tiny_settings)[-1]
+    assert (logged["action"], logged["file"], logged["sha256"], logged["validated"]) == (
+        "ingest official text",
+        "missing.txt",
+        digest,
+        False,
+    )
+    banner = source_banner(rt.index.manifest.official_languages, rt.index.manifest.official_sources)
+    assert "Unvalidated text stored: English from missing.txt" in banner and digest in banner
+    assert "Official text ingested" not in banner
+    found, _ = search(rt.retriever, "Official wording of article 42 for the test")
+    assert "(unvalidated text)" in found and "(official text)" not in found
 
 
 def test_uncc_main_reports_a_missing_file(capsys, tmp_path: Path) -> None:

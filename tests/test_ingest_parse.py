@@ -131,7 +131,9 @@ def test_french_and_spanish_parse_by_structure(lang: str, fmt: str, doc: Doc, se
     path = tmp_path / f"convention-{lang}.{fmt}"
     RENDERERS[fmt](translated, path)
     report = ingest_file(path, settings, lang=lang)
-    assert report.ok and report.lang == lang and report.title_mismatches == []  # titles: English map only
+    # The fixture keeps English titles: compared with our French or Spanish ones, a few read like another
+    # article's title, which is reported and never fails validation.
+    assert report.ok and report.lang == lang and all(m.resembles for m in report.title_mismatches)
     assert report.stored_path == str(settings.official_dir / f"{lang}.json")
     stored = load_official(settings)
     for art, got in zip(translated.articles, stored, strict=True):

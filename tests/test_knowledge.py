@@ -9,6 +9,7 @@ import pytest
 
 from assistant.errors import KnowledgeError
 from assistant.knowledge import ARTICLE_COUNT, load_knowledge, load_map
+from assistant.paragraph_refs import inferred_references, verified_paragraphs
 from tests.conftest import KNOWLEDGE
 
 
@@ -82,22 +83,34 @@ def test_practitioner_words_reach_the_right_articles(kb):
     assert "jit" in topics[48]
 
 
-MENTION = re.compile(r"\b(?:arts?\.|articles?)\s*(\d{1,2})\((\d{1,2})\)", re.I)
-OTHER_TREATY = re.compile(r"(Budapest|UNTOC|UNCAC|Protocol|Lanzarote|Malabo|parent)[^.;]{0,25}$", re.I)
+def test_only_paragraphs_seen_in_an_official_text_are_verified(kb):
+    """The fact sheet saw paragraph numbers only in arts. 1-15 and in art. 64(1) and 65(1)."""
+    verified = verified_paragraphs(kb.articles)
+    assert verified[40] == verified[42] == frozenset()
+    assert verified[65] == frozenset({"1"})
+    assert all(not verified[n] for n in range(16, 64))
 
 
-def test_every_paragraph_citation_in_the_texts_is_an_established_paragraph(kb):
-    """'art. 40(15)' anywhere in the knowledge is a wrong number waiting to be copied into a request."""
-    established = {a.number: {p.number.split("(")[0] for p in a.paragraphs if p.number} for a in kb.articles}
-    wrong = []
-    for path in sorted([*(KNOWLEDGE / "convention").glob("*.md"), *(KNOWLEDGE / "guidance").glob("*.md")]):
-        text = path.read_text(encoding="utf-8")
-        for m in MENTION.finditer(text):
-            if OTHER_TREATY.search(text[max(0, m.start() - 40) : m.start()]):
-                continue  # the parent treaty's own numbering, e.g. "Budapest art. 29(2)"
-            if m.group(2) not in established[int(m.group(1))]:
-                wrong.append(f"{path.name}: {m.group(0)}")
-    assert wrong == []
+@pytest.mark.parametrize(
+    ("text", "articles"),
+    [
+        ("bank secrecy cannot bar MLA (art. 40(8))", [40]),
+        ("a separate mechanism (art. 40(10) to 40(12))", [40, 40]),
+        ("see arts. 37(1) and 40(2)", [37, 40]),
+        ("shared under art. 40(4) and (5)", [40, 40]),
+        ("paragraph 8 of article 40", [40]),
+        ("Article 40, paragraph 8", [40]),
+        ("Art. 44 (Mutual legal assistance in accessing stored electronic data), paras 1 to 3", [44, 44]),
+        ("the threshold of Budapest 24(1) is UN art. 37(1)", [37]),
+        ("later parties: art. 65(2)", [65]),
+        ("in force under art. 65(1); see art. 14(1)(b) and art. 2(h), (k)", []),
+        ("mirrors Budapest art. 29(2) and the parent UNTOC art. 18(15)", []),
+        ("cite it as art. 40 (the paragraph on bank secrecy)", []),
+    ],
+)
+def test_inferred_paragraph_numbers_are_found_in_every_shape(text: str, articles: list[int]):
+    verified = {14: frozenset({"1", "2"}), 65: frozenset({"1"})}
+    assert [article for article, _, _ in inferred_references(text, verified)] == articles
 
 
 # -- malformed files ---------------------------------------------------------------------------------------
@@ -161,3 +174,57 @@ def test_every_policy_kind_has_its_statement(kb):
     assert set(policy_patterns()) - cues == set(POLICY_STATEMENTS)
     headings = {s.heading for g in kb.guidance if g.kind == "absence" for s in g.sections}
     assert set(POLICY_STATEMENTS.values()) <= headings
+
+
+# -- paragraph numbers not seen in an official text ----------------------------------------------------------
+
+VERIFIED_7 = (
+    GOOD.replace("chapter: II\n", 'chapter: II\nverified_paragraphs: ["1", "2"]\n')
+    + "\n### 2\nA State may require that security measures were infringed.\n"
+)
+
+
+def test_an_article_citing_an_inferred_paragraph_is_refused(tiny_knowledge: Path):
+    path = tiny_knowledge / "convention" / "article-07.md"
+    path.write_text(GOOD + "\n## Practice notes\n- Extradition needs a one-year maximum (art. 37(1)).\n")
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(tiny_knowledge)
+    assert "article-07.md:15" in str(err.value)
+    assert "'art. 37(1)'" in str(err.value)
+    assert "cite it as art. 37; the paragraph number is inferred" in str(err.value)
+
+
+def test_a_guidance_note_citing_an_inferred_paragraph_is_refused(tiny_knowledge: Path):
+    note = tiny_knowledge / "guidance" / "extradition.md"
+    note.write_text(note.read_text() + "- Preserve the data first under paragraph 1 of article 42.\n")
+    with pytest.raises(KnowledgeError, match=r"extradition\.md:8: 'paragraph 1 of article 42'.*cite it as art\. 42"):
+        load_knowledge(tiny_knowledge)
+
+
+def test_verified_paragraphs_other_treaties_and_comments_may_be_cited(tiny_knowledge: Path):
+    (tiny_knowledge / "convention" / "article-07.md").write_text(
+        VERIFIED_7 + "\n## Practice notes\n<!-- Fact row F059 (art. 37(1)). -->\n"
+        "- The qualifier is in art. 7(2); the parent is Budapest art. 2, and UNTOC art. 16(1) has no twin here.\n"
+    )
+    assert load_knowledge(tiny_knowledge).article(7).paragraphs[0].verified
+
+
+def _answer_line(tiny_knowledge: Path, answer: str) -> None:
+    folder = tiny_knowledge / "answers" / "en"
+    folder.mkdir(parents=True)
+    (tiny_knowledge / "convention" / "article-07.md").write_text(VERIFIED_7)
+    (folder / "article-07.yaml").write_text(
+        f"article: 7\nanswers:\n  - q: May a State require that security measures were broken?\n"
+        f"    a: '{answer}'\n    para: '2'\n"
+    )
+
+
+def test_an_answer_line_citing_an_inferred_paragraph_is_refused(tiny_knowledge: Path):
+    _answer_line(tiny_knowledge, "Yes, and extradition then needs a one-year maximum (art. 37(1)).")
+    with pytest.raises(KnowledgeError, match=r"article-07\.yaml: answer 1: 'art\. 37\(1\)'.*cite it as art\. 37;"):
+        load_knowledge(tiny_knowledge)
+
+
+def test_an_answer_line_citing_a_verified_paragraph_loads(tiny_knowledge: Path):
+    _answer_line(tiny_knowledge, "Yes. A State may require that security measures were infringed (art. 7(2)).")
+    assert next(line.text for line in load_knowledge(tiny_knowledge).answers).endswith("(art. 7(2)).")

@@ -9,7 +9,7 @@ from evals.loadtest import MAX_USERS, Memory, Request, format_summary, inconsist
 
 def test_defaults_are_small_and_bounded():
     args = parse_args([])
-    assert (args.users, args.seconds, args.idle, args.endpoints) == (20, 60, 30, ("ask", "chat"))
+    assert (args.users, args.seconds, args.think, args.idle, args.endpoints) == (20, 60, 5, 60, ("ask", "chat"))
     args = parse_args(["--users", "50", "--seconds", "90", "--endpoints", "/ask"])
     assert (args.users, args.seconds, args.endpoints) == (50, 90, ("ask",))
 

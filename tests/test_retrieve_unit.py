@@ -3,25 +3,14 @@ model or Chroma (tests/test_retrieve.py runs the real ones)."""
 
 from __future__ import annotations
 
-from assistant.chunking import build_passages, embedding_text
-from assistant.dense import NumpyIndex
-from assistant.index import LoadedIndex, Manifest
 from assistant.knowledge import load_knowledge
 from assistant.retrieve import HybridRetriever
-from assistant.settings import RetrievalSettings
-from tests.fakes import FakeEmbedder
+from tests.fakes import numpy_retriever
 
 
 def _retriever(knowledge) -> HybridRetriever:
     kb = load_knowledge(knowledge)
-    passages = tuple(build_passages(kb.articles, kb.guidance, 1200, kb.answers))
-    embedder = FakeEmbedder()
-    vectors = embedder.encode([embedding_text(p) for p in passages])
-    manifest = Manifest(
-        schema_version=0, fingerprint="f" * 64, model="fake", count=len(passages), built_at="", build_seconds=0
-    )
-    index = LoadedIndex(manifest, passages, vectors, NumpyIndex(passages, vectors), vectors)
-    return HybridRetriever(index, embedder, RetrievalSettings(), {})
+    return numpy_retriever(kb.articles, kb.guidance, kb.answers)
 
 
 def test_fusion_groups_passages_by_article_best_first(tiny_knowledge):

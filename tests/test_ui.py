@@ -15,6 +15,7 @@ import pytest
 
 from assistant.answering import Answerer
 from assistant.errors import AssistantError, DraftError, InvalidInput, LLMError
+from assistant.official import OfficialSource
 from assistant.prompts import PROMPTS
 from assistant.records import Citation
 from assistant.settings import Settings
@@ -33,6 +34,8 @@ from assistant.ui.ask import (
 )
 from assistant.ui.conversation import (
     HISTORY_VERSION,
+    MAX_FOCUS,
+    MAX_QUESTION_CHARS,
     MAX_SAVED_TURNS,
     browser_reply,
     draft_offer,
@@ -301,7 +304,11 @@ def test_previous_turn_is_checked():
     assert previous_turn(None) is None
     turn = previous_turn({"question": PRESERVATION_Q, "focus_articles": [42, 41], "extra": 1})
     assert turn.question == PRESERVATION_Q and turn.focus_articles == (42, 41)
-    for bad in ("text", {"focus_articles": [42]}, {"question": "q", "focus_articles": [99]}, [1, 2]):
+    # What a question may bring along is bounded: one earlier question and the articles its answer was about.
+    too_long = {"question": "q" * (MAX_QUESTION_CHARS + 1)}
+    too_many = {"question": "q", "focus_articles": list(range(1, MAX_FOCUS + 2))}
+    wrong = ("text", {"focus_articles": [42]}, {"question": "q", "focus_articles": [99]}, [1, 2])
+    for bad in (*wrong, too_long, too_many):
         with pytest.raises(InvalidInput, match="'previous' must be the previous turn"):
             previous_turn(bad)
 
@@ -616,9 +623,10 @@ def test_table_of_contents_has_the_nine_chapters_in_order(full_runtime):
     assert [c.numeral for c in chapters] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"]
     assert sum(len(c.articles) for c in chapters) == 68
     first, jurisdiction, cooperation = chapters[0], chapters[2], chapters[4]
-    assert first.label == "Chapter I. General provisions (arts. 1–6)"
-    assert jurisdiction.label == "Chapter III. Jurisdiction (art. 22)"  # one article: no range
-    assert cooperation.choices[7] == ("Art. 42. " + full_runtime.knowledge.article(42).title, 42)
+    english = full_runtime.answerer.wording("en")
+    assert first.label(english) == "Chapter I. General provisions (arts. 1–6)"
+    assert jurisdiction.label(english) == "Chapter III. Jurisdiction (art. 22)"  # one article: no range
+    assert cooperation.choices(english)[7] == ("Art. 42. " + full_runtime.knowledge.article(42).title, 42)
     numbers = [n for c in chapters for n, _ in c.articles]
     assert numbers == list(range(1, 69))
 
@@ -720,8 +728,16 @@ def test_search_lists_hits_and_articles(full_runtime):
 
 
 def test_banner_and_about(full_runtime):
-    assert source_banner([]) == RESTATEMENT_NOTE
-    assert "Official text ingested (en)" in source_banner(["en"])
+    assert source_banner([], []) == RESTATEMENT_NOTE
+    assert "Official text ingested: English." in source_banner(["en"], [])  # stored before sources were kept
+    forced = OfficialSource(lang="fr", file="autre.pdf", sha256="ab" * 32, validated=False)
+    both = source_banner(
+        ["en", "fr"], [OfficialSource(lang="en", file="c.pdf", sha256="cd" * 32, validated=True), forced]
+    )
+    official, unvalidated = both.split("**Unvalidated text stored: ")
+    assert "English from c.pdf (SHA-256 `" + "cd" * 32 + "`)" in official and "French" not in official
+    assert unvalidated.startswith("French from autre.pdf (SHA-256 `" + "ab" * 32 + "`)")
+    assert "Official text ingested" not in source_banner(["fr"], [forced])
     about = about_markdown(full_runtime, "extractive")
     m = full_runtime.index.manifest
     assert m.version in about and m.built_at in about and "68 articles" in about
@@ -959,6 +975,8 @@ def test_a_citation_chip_opens_its_article_in_the_reader(full_runtime, answerer,
 def test_the_app_warns_when_reachable_without_a_login():
     from assistant.ui.app import exposure_warning
 
-    assert exposure_warning(Settings(host="127.0.0.1")) is None
+    for host in ("127.0.0.1", "localhost", "LOCALHOST", "127.0.0.2", "::1", "[::1]"):
+        assert exposure_warning(Settings(host=host)) is None, host
     assert exposure_warning(Settings(host="0.0.0.0", auth="a:b")) is None
-    assert "UNCC_AUTH" in exposure_warning(Settings(host="0.0.0.0"))
+    for host in ("0.0.0.0", "::", "", "192.168.1.20", "office-server"):  # "": every interface
+        assert "UNCC_AUTH" in exposure_warning(Settings(host=host)), host

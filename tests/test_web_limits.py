@@ -15,8 +15,10 @@ from gradio.state_holder import StateHolder
 
 from assistant.errors import InvalidInput
 from assistant.settings import Settings
+from assistant.translations import LANGUAGES
 from assistant.ui import launch_options
 from assistant.ui import sessions as sessions_module
+from assistant.ui.app import time_limit
 from assistant.ui.ask import ask_api, ask_turn
 from assistant.ui.deadline import AnswerTimeout, call_within, stream_within
 from assistant.ui.sessions import SessionLimits, lifespan, prune, untouched
@@ -48,12 +50,20 @@ class SlowAnswerer:
 
 
 def test_call_within_returns_the_result_or_times_out_with_a_clear_message():
-    assert call_within(5, lambda x: x * 2, 21) == 42
+    assert call_within(time_limit(5, "en"), lambda x: x * 2, 21) == 42
     assert call_within(None, lambda: "no thread") == "no thread"
     started = time.monotonic()
     with pytest.raises(AnswerTimeout, match=r"No answer within 0\.2 seconds"):
-        call_within(0.2, time.sleep, 3)
+        call_within(time_limit(0.2, "en"), time.sleep, 3)
     assert time.monotonic() - started < 2
+
+
+def test_the_timeout_message_is_worded_in_each_language_of_the_page():
+    worded = {code: time_limit(30, code).message for code in LANGUAGES}
+    assert all("30" in message for message in worded.values())
+    assert len(set(worded.values())) == len(LANGUAGES)  # each its own translation, none left in English
+    assert worded["en"].startswith("No answer within 30 seconds")
+    assert time_limit(30, "xx").message == worded["en"]  # a language the page does not have: English
 
 
 def test_call_within_passes_errors_through():
@@ -61,16 +71,16 @@ def test_call_within_passes_errors_through():
         raise InvalidInput("bad question")
 
     with pytest.raises(InvalidInput, match="bad question"):
-        call_within(5, fail)
+        call_within(time_limit(5, "en"), fail)
 
 
 def test_stream_within_yields_every_item_and_stops_a_slow_stream():
-    assert list(stream_within(5, lambda: iter([1, 2, 3]))) == [1, 2, 3]
+    assert list(stream_within(time_limit(5, "en"), lambda: iter([1, 2, 3]))) == [1, 2, 3]
     slow = SlowAnswerer(3)
     got = []
     started = time.monotonic()
     with pytest.raises(AnswerTimeout):
-        for item in stream_within(0.3, lambda: slow.stream("q")):
+        for item in stream_within(time_limit(0.3, "en"), lambda: slow.stream("q")):
             got.append(item)
     assert got == ["partial "] and time.monotonic() - started < 2
     assert slow.stopped.wait(5)  # the producer's generator was closed once it woke up
@@ -82,11 +92,11 @@ def test_stream_within_raises_the_producers_error_in_the_caller():
         raise InvalidInput("stopped halfway")
 
     with pytest.raises(InvalidInput, match="stopped halfway"):
-        list(stream_within(5, broken))
+        list(stream_within(time_limit(5, "en"), broken))
 
 
 def test_ask_turn_shows_a_clear_message_when_the_answer_takes_too_long():
-    views = list(ask_turn(SlowAnswerer(3), "What is the 24/7 network for?", timeout=0.3))  # type: ignore[arg-type]
+    views = list(ask_turn(SlowAnswerer(3), "What is the 24/7 network for?", deadline=time_limit(0.3, "en")))  # type: ignore[arg-type]
     last = views[-1]
     assert last.done and last.state.kind == "failed"
     assert "No answer within 0.3 seconds" in last.status
@@ -95,7 +105,7 @@ def test_ask_turn_shows_a_clear_message_when_the_answer_takes_too_long():
 
 def test_ask_api_times_out_with_our_error():
     with pytest.raises(AnswerTimeout, match="Try again in a moment"):
-        ask_api(SlowAnswerer(3), "What is the 24/7 network for?", timeout=0.2)  # type: ignore[arg-type]
+        ask_api(SlowAnswerer(3), "What is the 24/7 network for?", deadline=time_limit(0.2, "en"))  # type: ignore[arg-type]
 
 
 def test_the_limits_are_settings(monkeypatch):

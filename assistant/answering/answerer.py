@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from assistant.answering.compose import Composer, render
 from assistant.answering.state import Point, Question, Turn
+from assistant.chunking import ingested_language
 from assistant.citations import to_citations, verify
 from assistant.errors import InvalidInput, LLMError
 from assistant.knowledge import ARTICLE_COUNT
@@ -57,9 +58,9 @@ class Answerer:
         self.llm = llm  # an assistant.llm.ChatBackend, or None for the extractive composer
         # The language answers are written in; its question types and fixed sentences.
         self.language = language or english()
-        # Questions in English: the policy patterns (English) apply. Not so for questions in another language,
-        # answered in theirs or (`foreign`: a language outside the six) in English.
-        self.english_questions = self.language.code == "en" and not foreign
+        # The language whose policy patterns apply to the questions (prompts/policy.yaml for English,
+        # prompts/i18n/policy.yaml for the other five); none for a language outside the six (`foreign`).
+        self.policy_language = "" if foreign else self.language.code
         self.composer = Composer(retriever, settings, overviews, self.language)
 
     # -- public ----------------------------------------------------------------------------------------
@@ -121,22 +122,18 @@ class Answerer:
     def _policy(self, q: Question) -> None:
         """Questions answered without retrieval: help with a crime, views on the convention, another language,
         and kinds of question the convention cannot answer (a country's own law, today's status, ...)."""
-        if not self.english_questions:
-            # The policy patterns are English; another language's question is declined only as an opinion.
-            if q.qtype == "opinion":
-                q.answer = self._fixed(q, self.language.message("declined_opinion"), "declined", backend="policy")
-            return
-        if matches("crime_help", q.text):
+        asked_in = self.policy_language
+        if asked_in and matches("crime_help", q.text, asked_in):
             q.answer = self._fixed(q, self.language.message("declined_crime"), "declined", backend="policy")
-        # The model and the knowledge base are English: a question in another language finds passages by
-        # chance, so it gets a clear message rather than an answer or "nearest provisions" that may be noise.
-        elif not reads_as_english(q.text, self.retriever.known_share, self.settings.min_known):
+        # The English model and knowledge base find passages by chance for a question in a language the router
+        # did not recognise (one sent here by `--lang en`, say): a clear message rather than noise.
+        elif asked_in == "en" and not reads_as_english(q.text, self.retriever.known_share, self.settings.min_known):
             q.answer = self._fixed(q, self.language.message("unfamiliar"), "declined", backend="policy")
         elif q.qtype == "opinion":
             q.answer = self._fixed(q, self.language.message("declined_opinion"), "declined", backend="policy")
-        else:
+        elif asked_in:
             for kind, heading in POLICY_STATEMENTS.items():
-                if matches(kind, q.text):
+                if matches(kind, q.text, asked_in):
                     statement = self.retriever.statement(heading)
                     text = self.language.message("not_covered") + (f" {statement.text}" if statement else "")
                     q.answer = self._fixed(q, text, "not_covered", backend="policy")
@@ -231,7 +228,7 @@ class Answerer:
             for line in self.retriever.answer_lines(a)
         ][: self.settings.llm_lines]
         articles = [p for p in q.passages if p.article is not None]
-        messages = build_messages(q.text, [*lines, *articles])
+        messages = build_messages(q.text, [*lines, *articles], self.language)
         since = time.perf_counter()
         raw = ""
         if stream:
@@ -244,7 +241,8 @@ class Answerer:
         if self.language.message("not_covered").lower() in raw.lower():
             yield self._finish(q, self._abstain(q, self.language.message("not_covered")))
             return
-        checked = verify(raw, articles)
+        style = self.language.citation_style
+        checked = verify(raw, articles, style)
         if checked.removed_unsupported:
             q.notes.append(self.language.message("llm_unsupported", count=checked.removed_unsupported))
         if checked.removed_uncited:
@@ -253,7 +251,9 @@ class Answerer:
             q.notes.append(self.language.message("llm_empty"))
             yield self._finish(q, self._answered(q, self._compose(q), "extractive"))
             return
-        citations = to_citations(checked.text, [*articles, *lines])
+        citations = to_citations(checked.text, [*articles, *lines], style)
+        if self.language.code != "en":
+            citations = tuple(map(self._localized, citations))
         answer = Answer(question=q.text, text=checked.text, citations=citations, backend=self.llm.name)
         yield self._finish(q, answer)
 
@@ -266,12 +266,14 @@ class Answerer:
         return Answer(question=q.text, text=render(points, self.language), citations=citations, backend=backend)
 
     def _localized(self, citation: Citation) -> Citation:
-        """A citation labelled and titled in the answer's language; its passage stays as written."""
+        """A citation labelled and titled in the answer's language; its passage stays as written. The official
+        text in that language keeps its own title rather than our translation of it."""
         if citation.article is None:
             return citation
+        official = ingested_language(citation.source, citation.passage_id) == self.language.code
         update = {
             "shown_label": self.language.label(citation.article, citation.shown_paragraph),
-            "title": self.language.title(citation.article, citation.title),
+            "title": citation.title if official else self.language.title(citation.article, citation.title),
         }
         return citation.model_copy(update=update)
 

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.answering.state import Point, Question
+from assistant.chunking import ingested_language
 from assistant.knowledge import SENTENCE_END
 from assistant.ports import Search
-from assistant.records import Citation, Overview, Passage, provision_label
+from assistant.records import INGESTED, Citation, Overview, Passage, provision_label
 from assistant.settings import AnswerSettings
 from assistant.text import tokens
 from assistant.translations import Language, english
@@ -192,8 +193,10 @@ class Composer:
         wanted = set(tokens(q.text))
         sentences = [s for s in SENTENCE_END.split(_plain(best.text)) if s.strip()]
         sentence = _shortened(max(sentences, key=lambda s: len(wanted & set(tokens(s)))), self.settings.lead_words)
-        if best.source == "official":  # the authentic wording is quoted as such, never passed off as ours
-            sentence = f"“{sentence}” (official text)"
+        if best.source in INGESTED:  # the user's text is quoted as such, never passed off as ours
+            sentence = f"“{sentence}” ({self.language.message(f'source_{best.source}')})"
+            if ingested_language(best.source, best.id) == self.language.code:  # in the answer's own language
+                return [Point(sentence, (_citation(best),))]
         return [Point(self.language.in_english(sentence), (_citation(best),))]
 
 

@@ -15,11 +15,17 @@ from assistant.translations import LANGUAGES
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    answerer = open_runtime(settings, args.llm).answerer
+    # The input is checked first: a missing batch file or question must not cost a minute of opening the index.
+    batch = None
     if args.batch:
         from assistant.cli.batch import read_batch
 
-        for item in read_batch(Path(args.batch)):
+        batch = read_batch(Path(args.batch))
+    elif not args.question:
+        raise InvalidInput('Give a question, e.g. uncc ask "what must a preservation request contain?"')
+    answerer = open_runtime(settings, args.llm).answerer
+    if batch is not None:
+        for item in batch:
             if item.error:
                 print(json.dumps({"line": item.line, "error": item.error}), flush=True)
                 continue
@@ -29,8 +35,6 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             except InvalidInput as exc:
                 print(json.dumps({"line": item.line, "question": item.question, "error": str(exc)}), flush=True)
         return 0
-    if not args.question:
-        raise InvalidInput('Give a question, e.g. uncc ask "what must a preservation request contain?"')
     answer = answerer.answer(" ".join(args.question), lang=args.lang)
     if args.json:
         print(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))

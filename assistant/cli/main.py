@@ -72,11 +72,17 @@ def _print_passages(passages: list[Passage]) -> None:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    rt = open_runtime(settings)
+    # The input is checked first: a missing batch file or query must not cost a minute of opening the index.
+    batch = None
     if args.batch:
         from assistant.cli.batch import read_batch
 
-        for item in read_batch(Path(args.batch)):
+        batch = read_batch(Path(args.batch))
+    elif not args.query:
+        raise InvalidInput('Give a query, e.g. uncc search "preservation request contents", or --batch FILE.')
+    rt = open_runtime(settings)
+    if batch is not None:
+        for item in batch:
             if item.error:
                 print(json.dumps({"line": item.line, "error": item.error}))
                 continue
@@ -86,8 +92,6 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             except InvalidInput as exc:
                 print(json.dumps({"line": item.line, "question": item.question, "error": str(exc)}))
         return 0
-    if not args.query:
-        raise InvalidInput('Give a query, e.g. uncc search "preservation request contents", or --batch FILE.')
     hits = rt.retriever.retrieve(" ".join(args.query), args.k, article=args.article, chapter=args.chapter)
     if args.json:
         print(json.dumps([p.as_json() for p in hits], indent=2))
@@ -102,7 +106,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_article(a: Article) -> None:
-    label = "OFFICIAL TEXT (ingested)" if a.source == "official" else "our restatement, not the official text"
+    label = {
+        "official": "OFFICIAL TEXT (ingested)",
+        "unvalidated": "UNVALIDATED TEXT (stored with --force although it failed the check; not the official text)",
+    }.get(a.source, "our restatement, not the official text")
     print(f"Article {a.number}. {a.title}  (Chapter {a.chapter}; {label})")
     if a.summary:
         print(textwrap.indent(textwrap.fill(a.summary, 100), "  "))

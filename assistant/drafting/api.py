@@ -4,6 +4,8 @@ A case is a mapping of field names to values (as a YAML case file holds them, wi
 section: place, date and signatory), or a `CaseDoc` read from a file, which adds line numbers to error messages.
 Bad input raises DraftError with a message to show as is.
 Drafts are written as Markdown, DOCX or PDF (`FORMATS`); DOCX and PDF on the paper of `settings.drafting.paper`.
+A draft's fixed wording is in one of `LANGUAGES` (`language`, English by default); `formats(language)` says which
+formats that language can be written in (no PDF for Arabic and Chinese: use DOCX).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from assistant.drafting.checker import CheckReport, check_case
 from assistant.drafting.forms import FormSpec, form_path, form_types, forms_dir, load_form
 from assistant.drafting.provenance import render_annex
 from assistant.drafting.render import Draft, annex_titles, letter_parts, render_body, render_closing
+from assistant.drafting.wording import LANGUAGES as LANGUAGES  # re-exported: the CLI's and the web app's choices
+from assistant.drafting.wording import load_wording
 from assistant.errors import DraftError, KnowledgeError
 from assistant.settings import Settings, get_settings
 
@@ -40,6 +44,17 @@ def list_types(settings: Settings | None = None) -> list[str]:
 def form(request_type: str, settings: Settings | None = None) -> FormSpec:
     """The form of a request type: its elements, help texts and bases."""
     return load_form(_settings(settings).knowledge_dir, request_type)
+
+
+def formats(language: str | None = None) -> tuple[str, ...]:
+    """The formats a draft in `language` can be written in: all three, or no PDF where no font is shipped that
+    prints the script correctly (Arabic, Chinese)."""
+    return export.formats_for(language)
+
+
+def check_format(fmt: str, language: str | None = None) -> None:
+    """Raise DraftError, with the format to use instead, when a draft in `language` cannot be written as `fmt`."""
+    export.check_format(export.output_format(f"x.{fmt}", fmt), language)
 
 
 def example_text(request_type: str, settings: Settings | None = None) -> str:
@@ -64,7 +79,7 @@ def _validated(request_type: str, case: Case, settings: Settings) -> tuple[FormS
     if not isinstance(case, CaseDoc | Mapping):
         raise DraftError("A case must be a mapping of field names to values.")
     doc = case if isinstance(case, CaseDoc) else CaseDoc(data=dict(case))
-    model, closing = validate_request(spec, doc)
+    model, closing = validate_request(spec, doc, settings)
     return spec, model, closing
 
 
@@ -74,32 +89,45 @@ def check(request_type: str, case: Case, settings: Settings | None = None) -> Ch
     return check_case(spec, model)
 
 
-def draft(request_type: str, case: Case, settings: Settings | None = None, closing: Closing | None = None) -> Draft:
+def draft(
+    request_type: str,
+    case: Case,
+    settings: Settings | None = None,
+    closing: Closing | None = None,
+    language: str | None = None,
+) -> Draft:
     """The full draft: request text with [MISSING: ...] markers for gaps, the closing block (place, date, name and
     signature from the case's `closing:` section, each part of `closing` given here over it, blank lines where
-    neither says; then the list of annexes), then the provenance annex."""
+    neither says; then the list of annexes), then the provenance annex. The fixed wording is in `language`
+    (ar, en, es, fr, ru or zh; English when None), with a note that a translation is unofficial; the case's
+    own text is as written."""
     settings = _settings(settings)
+    wording = load_wording(settings.prompts_dir, language)
     spec, model, given = _validated(request_type, case, settings)
     closing = (closing or Closing()).over(given)
-    body = render_body(spec, model, settings.prompts_dir)
-    annex = render_annex(spec, settings)
-    ending = render_closing(spec, model, settings.prompts_dir, annex_titles(annex), closing)
+    body = render_body(spec, model, settings.prompts_dir, wording)
+    annex = render_annex(spec, settings, wording)
+    ending = render_closing(spec, model, settings.prompts_dir, annex_titles(annex, wording), closing, wording)
     return Draft(
         type=spec.type,
-        title=spec.title,
+        title=wording.text(f"titles.{spec.type}"),
         markdown=body + "\n" + ending + "\n" + annex,
         report=check_case(spec, model),
         closing=ending,
         annex=annex,
-        **letter_parts(spec, model, closing),
+        **letter_parts(spec, model, closing, wording),
     )
 
 
 def draft_markdown(
-    request_type: str, case: Case, settings: Settings | None = None, closing: Closing | None = None
+    request_type: str,
+    case: Case,
+    settings: Settings | None = None,
+    closing: Closing | None = None,
+    language: str | None = None,
 ) -> tuple[str, CheckReport]:
-    """The draft as Markdown, with its completeness report."""
-    result = draft(request_type, case, settings, closing)
+    """The draft as Markdown in `language`, with its completeness report."""
+    result = draft(request_type, case, settings, closing, language)
     return result.markdown, result.report
 
 
@@ -129,11 +157,13 @@ def write_draft(
     fmt: str | None = None,
     force: bool = False,
     settings: Settings | None = None,
+    language: str | None = None,
 ) -> CheckReport:
-    """Write the draft to `path` in `fmt`, or in the format its extension names (.md, .docx, .pdf)."""
+    """Write the draft in `language` to `path` in `fmt`, or in the format its extension names (.md, .docx,
+    .pdf)."""
     settings = _settings(settings)
-    export.output_format(path, fmt)  # a wrong name is reported before the work of drafting
-    result = draft(request_type, case, settings)
+    check_format(export.output_format(path, fmt), language)  # reported before the work of drafting
+    result = draft(request_type, case, settings, language=language)
     save(result, path, fmt, force, settings)
     return result.report
 

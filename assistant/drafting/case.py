@@ -2,6 +2,8 @@
 
 Every field of the model is optional: a missing element is the checker's business (the draft still renders,
 with a marker), while a value of the wrong type, an unknown field or an oversized text is refused here.
+Size is checked first, on the parsed data as a draft would print it: each field's text (a list's items together)
+and the case's in all, against `settings.drafting`; a case over them is refused before any validation or rendering.
 Messages name the field and line but never echo the value: case files hold personal data.
 
 Beside the form's fields, every case file may have a `closing:` section (`Closing`: place, date and signatory
@@ -13,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,12 +36,15 @@ from pydantic.types import Strict
 
 from assistant.drafting.forms import SAFE_LOADER, FieldSpec, FormSpec
 from assistant.errors import DraftError
+from assistant.prompts import PROMPTS, checked_wording
+from assistant.settings import Settings, get_settings
 
 MAX_FIELD_CHARS = 100_000  # a request summarises; supporting documents travel as annexes
 MAX_LIST_ITEMS = 500
 MAX_CASE_BYTES = 20_000_000  # refuse before parsing: no real case file comes near this
 MAX_REPORTED_ERRORS = 10
 MAX_CLOSING_CHARS = 1_000  # a place, or a name and function: a few lines at most
+MAX_NAMED_FIELDS = 3  # a case over the total limit names its longest fields, this many at most
 CLOSING = "closing"  # the case file's section for the closing block; no form may have a field of that name
 
 # Characters XML (and so Word) cannot store: form feeds and the like arrive by copy-paste from PDFs.
@@ -175,11 +182,73 @@ def _closing_problem(err: dict[str, Any]) -> str:
     return f"'{part}' must be text"
 
 
-def validate_request(form: FormSpec, doc: CaseDoc) -> tuple[BaseModel, Closing]:
+# The fixed sentences of prompts/limits.yaml and the placeholders each must have.
+LIMIT_MESSAGES: dict[str, set[str]] = {
+    "field_too_long": {"field", "limit"},
+    "case_too_long": {"limit", "fields"},
+    "alias": {"field"},
+}
+
+
+@cache
+def _limit_messages(prompts_dir: Path) -> dict[str, str]:
+    return checked_wording(prompts_dir / "limits.yaml", LIMIT_MESSAGES)
+
+
+def _say(prompts_dir: Path, key: str, **values: object) -> str:
+    return _limit_messages(prompts_dir)[key].format(**values)
+
+
+def _chars(value: Any, cap: int) -> int:
+    """The characters of text in `value` (strings, mapping keys, numbers and dates as printed, at any depth),
+    counted until `cap` is passed. Each list or mapping counts one as well, so a structure repeating one object
+    many times (what a YAML alias expands to), or even holding itself, is counted in bounded time."""
+    count, todo = 0, [value]
+    while todo and count <= cap:
+        item = todo.pop()
+        if isinstance(item, str):
+            count += len(item)
+        elif isinstance(item, Mapping):
+            count += 1
+            todo += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple):
+            count += 1
+            todo += item
+        else:
+            count += len(str(item))
+    return count
+
+
+def check_size(doc: CaseDoc, settings: Settings | None = None) -> None:
+    """Refuse, naming the field (and line) and the limit, a case whose text is over `settings.drafting`'s
+    per-field or total limit: a draft prints every character of it, in every format, so this bounds the time and
+    memory of validating and rendering it."""
+    settings = settings or get_settings()
+    limits = settings.drafting
+    sizes: dict[str, int] = {}
+    total = 0  # kept as it goes: a file of a million short fields must not cost a million sums
+    for key, value in doc.data.items():
+        name = str(key)
+        sizes[name] = _chars(value, min(limits.max_field_chars, limits.max_case_chars - total))
+        total += len(name) + sizes[name]
+        line = doc.lines.get(name)
+        where = f"{doc.source}: line {line}" if line else doc.source
+        if sizes[name] > limits.max_field_chars:
+            message = _say(settings.prompts_dir, "field_too_long", field=name, limit=f"{limits.max_field_chars:,}")
+            raise DraftError(f"{where}: {message}")
+        if total > limits.max_case_chars:
+            longest = sorted(sizes, key=sizes.__getitem__, reverse=True)[:MAX_NAMED_FIELDS]
+            fields = ", ".join(f"'{n}'" for n in longest)
+            message = _say(settings.prompts_dir, "case_too_long", limit=f"{limits.max_case_chars:,}", fields=fields)
+            raise DraftError(f"{doc.source}: {message}")
+
+
+def validate_request(form: FormSpec, doc: CaseDoc, settings: Settings | None = None) -> tuple[BaseModel, Closing]:
     """The typed case and its closing block, or DraftError listing every problem with its line."""
     bad_keys = [k for k in doc.data if not isinstance(k, str)]
     if bad_keys:
         raise DraftError(f"{doc.source}: field names must be text; found {len(bad_keys)} that are not.")
+    check_size(doc, settings)
     problems: list[tuple[int, str]] = []  # (line, problem), reported in the order of the file
     fields = {k: v for k, v in doc.data.items() if k != CLOSING}
     model: BaseModel | None = None
@@ -205,13 +274,14 @@ def validate_request(form: FormSpec, doc: CaseDoc) -> tuple[BaseModel, Closing]:
     return model, closing
 
 
-def validate_case(form: FormSpec, doc: CaseDoc) -> BaseModel:
+def validate_case(form: FormSpec, doc: CaseDoc, settings: Settings | None = None) -> BaseModel:
     """The typed case (its form fields), or DraftError listing every problem with its line."""
-    return validate_request(form, doc)[0]
+    return validate_request(form, doc, settings)[0]
 
 
 class _CaseLoader(SAFE_LOADER):  # type: ignore[misc,valid-type]  # a class chosen at import time
-    """The safe loader, except that an impossible date such as 2026-02-30 stays text."""
+    """The safe loader, except that an impossible date such as 2026-02-30, or a number too long to be one (a
+    reference of 5,000 digits), stays text."""
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -222,24 +292,37 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # Python refuses to read an integer of over 4,300 digits (a bare ValueError); as text, it is checked as text.
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_CaseLoader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def _refuse_aliases(root: yaml.Node | None, source: str) -> None:
     """An alias repeats a node without copying it: a few kilobytes of YAML can stand for gigabytes of text once
-    validated or drafted. A case file has no use for them; the composed tree shares the node object."""
+    validated or drafted. A case file has no use for them; the composed tree shares the node object. The message
+    names the top-level field the alias is in."""
     seen: set[int] = set()
-    todo = [root] if root is not None else []
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            line = node.start_mark.line + 1
-            raise DraftError(f"{source}:{line}: aliases (*name) are not allowed in a case file; write the value out.")
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            todo.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
+    fields = root.value if isinstance(root, yaml.MappingNode) else [(None, root)] if root is not None else []
+    for key, value in fields:
+        todo = [value] if key is None else [key, value]
+        while todo:
+            node = todo.pop()
+            if id(node) in seen:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "(top)"
+                line = node.start_mark.line + 1
+                raise DraftError(f"{source}:{line}: {_say(PROMPTS, 'alias', field=name)}")
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                todo.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                todo.extend(node.value)
 
 
 def parse_case(text: str, source: str = "case") -> CaseDoc:

@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from assistant.drafting.case import MAX_LIST_ITEMS, CaseDoc, Text, parse_case, read_case_file, to_date
+from assistant.drafting.case import MAX_LIST_ITEMS, CaseDoc, Text, check_size, parse_case, read_case_file, to_date
 from assistant.errors import DraftError
+from assistant.glossary import Lang
+from assistant.settings import Settings
 
 MAX_CASEFILE_BYTES = 2_000_000  # a case file names facts and documents; it does not carry them
 MAX_REPORTED_ERRORS = 10
@@ -60,6 +62,7 @@ class CaseInfo(_Part):
     urgency: Literal["high", "normal"] = "normal"
     place: Text | None = Field(None, description="Place of signature of the requests.")
     signatory: Text | None = Field(None, description="Name and function of the officer who signs the requests.")
+    language: Lang | None = Field(None, description="Language of the drafts' fixed wording (ar, en, es, fr, ru, zh).")
 
 
 class Lead(_Part):
@@ -196,8 +199,10 @@ def unknown_fields(model: BaseModel, where: str = "") -> list[str]:
     return found
 
 
-def load_casefile(doc: CaseDoc) -> tuple[CaseFile, list[str]]:
-    """The typed case file and its warnings (unknown fields), or DraftError listing every problem by path."""
+def load_casefile(doc: CaseDoc, settings: Settings | None = None) -> tuple[CaseFile, list[str]]:
+    """The typed case file and its warnings (unknown fields), or DraftError listing every problem by path; a case
+    file over the size limits of `settings.drafting` is refused first (`check_size`)."""
+    check_size(doc, settings)
     try:
         casefile = CaseFile.model_validate(doc.data)
     except ValidationError as exc:

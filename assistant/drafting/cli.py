@@ -37,7 +37,9 @@ EPILOG = """examples:
   uncc draft preservation --case case.yaml --format pdf --out drafts/
         (named <date>_<reference>_preservation.pdf, e.g. 2027-03-04_CYB-2027-118_preservation.pdf)
   uncc draft preservation --case case.yaml --format docx --date today --place "Aurelia City"
-        (into the current folder; --signatory "NAME, FUNCTION" fills the signature block too)"""
+        (into the current folder; --signatory "NAME, FUNCTION" fills the signature block too)
+  uncc draft mla --case case.yaml --lang fr --out request.docx
+        (the template's wording in French, an unofficial translation; the case's text as written)"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--format",
         choices=api.FORMATS,
-        help="output format: md, docx or pdf (default: from the --out extension; docx for a folder; md on stdout)",
+        help="output format: md, docx or pdf (default: from the --out extension; docx for a folder; md on stdout). "
+        "A format the --out name contradicts (--format md --out x.pdf) is refused: a .pdf file always holds a PDF",
     )
     p.add_argument(
         "--out",
@@ -76,6 +79,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     closing.add_argument("--place", default="", help="place of signature, e.g. 'Aurelia City'")
     closing.add_argument("--date", type=_date, help="date of the request: YYYY-MM-DD, or 'today'")
     closing.add_argument("--signatory", default="", help="name and function of the signing officer")
+    p.add_argument(
+        "--lang",
+        choices=api.LANGUAGES,
+        help="language of the template's wording (default: the case file's 'language:', else en); "
+        "no PDF in ar and zh: use DOCX",
+    )
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(handler=cmd_draft)
 
@@ -108,8 +117,10 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
         raise DraftError("--example prints an example case; use it without --case, --check or --out.")
     if args.check and (args.out or args.format):
         raise DraftError("--check prints a report; drop --out/--format, or drop --check to write the draft.")
-    if (args.check or args.example) and (args.place or args.date or args.signatory):
-        raise DraftError("--place, --date and --signatory go into a draft; drop them with --check or --example.")
+    if (args.check or args.example) and (args.place or args.date or args.signatory or args.lang):
+        raise DraftError(
+            "--place, --date, --signatory and --lang go into a draft; drop them with --check or --example."
+        )
     if not (args.check or args.example or args.list):
         _output_format(args)  # a format that contradicts the file name is reported before any work
 
@@ -143,18 +154,19 @@ def _out_path(args: argparse.Namespace, result: Draft, fmt: str) -> Path:
     return Path(args.out or ".") / api.file_name(result, fmt)
 
 
-def _request_case(args: argparse.Namespace, settings: Settings) -> CaseDoc:
-    """The request's fields: as written in a single-request file, or drawn from a whole-case file."""
+def _request_case(args: argparse.Namespace, settings: Settings) -> tuple[CaseDoc, str | None]:
+    """The request's fields (as written in a single-request file, or drawn from a whole-case file) and the
+    language the case file asks its drafts in (`case.language`; None when it does not say)."""
     doc = read_case_file(Path(args.case))
     if not is_casefile(doc.data):
         if args.state:
             raise DraftError("--state goes with a whole-case file (one with a 'case:' section).")
-        return doc
+        return doc, None
     casefile, warnings = load_casefile(doc)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     fields = case_for_request(casefile, args.type, settings.knowledge_dir, args.state)
-    return CaseDoc(data=fields, source=f"{doc.source} ({args.type} request)")
+    return CaseDoc(data=fields, source=f"{doc.source} ({args.type} request)"), casefile.case.language
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,7 +186,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not args.case:
         raise DraftError(f"Give --case FILE; start from `uncc draft {args.type} --example > case.yaml`.")
-    case = _request_case(args, settings)
+    case, case_language = _request_case(args, settings)
     if args.check:
         report = api.check(args.type, case, settings)
         if args.json:
@@ -184,13 +196,15 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         return 0 if report.complete else EXIT_INCOMPLETE
     fmt = _output_format(args)
     closing = _closing(args)
+    language = args.lang or case_language
+    api.check_format(fmt, language)  # a PDF in Arabic or Chinese is refused before the work of drafting
     if args.out or fmt != "md":  # DOCX and PDF are files, never printed to the terminal
-        result = api.draft(args.type, case, settings, closing)
+        result = api.draft(args.type, case, settings, closing, language)
         path = api.save(result, _out_path(args, result, fmt), fmt, force=args.force, settings=settings)
         report = result.report
         print(f"Wrote {path}", file=sys.stderr)
     else:
-        markdown, report = api.draft_markdown(args.type, case, settings, closing)
+        markdown, report = api.draft_markdown(args.type, case, settings, closing, language)
         sys.stdout.write(markdown)
     if not report.complete:
         print(f"Warning: {report.summary}. The draft marks the gaps [MISSING: ...]; see --check.", file=sys.stderr)

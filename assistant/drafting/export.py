@@ -4,6 +4,11 @@ Writes are atomic: the content goes to a temporary file beside the target, then 
 place, so an interrupted or failed write never leaves a partial request behind. An existing file is only
 replaced when the user says so (`force`). The format follows the file name's extension unless it is given,
 and a format that contradicts the extension is refused: a `.pdf` file always holds a PDF.
+
+A PDF in Arabic or Chinese is refused with a message pointing to DOCX: the PDF is set in DejaVu Sans, which has
+no Chinese characters, and Arabic needs text shaping (joined letter forms, right to left) that the PDF library
+does only with a shaping engine this project does not install. A Word document leaves both to the word
+processor, which shapes them with the reader's own fonts; a PDF with broken glyphs is never written.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from assistant.drafting.pdf import draft_to_pdf
+from assistant.drafting.pdf import NO_PDF, draft_to_pdf, refuse_script
 from assistant.drafting.render import Draft
 from assistant.drafting.word import draft_to_docx
 from assistant.errors import DraftError
@@ -55,6 +60,17 @@ def output_format(path: Path | str, fmt: str | None = None) -> Format:
     return fmt  # type: ignore[return-value]  # checked against FORMATS above
 
 
+def formats_for(language: str | None) -> tuple[Format, ...]:
+    """The formats a draft in `language` can be written in."""
+    return tuple(f for f in FORMATS if not (f == "pdf" and language in NO_PDF))
+
+
+def check_format(fmt: Format, language: str | None) -> None:
+    """Refuse, before any work, a format the draft's language cannot be written in."""
+    if fmt == "pdf":
+        refuse_script(language)
+
+
 def file_stem(draft: Draft, today: dt.date | None = None) -> str:
     """The name, without extension, of every file of a draft: its date, the case reference and the request
     type, e.g. '2027-03-04_CYB-2027-118_preservation'. Files sort by date, and those of one case sit together.
@@ -74,7 +90,8 @@ def file_name(draft: Draft, fmt: Format, today: dt.date | None = None) -> str:
     return f"{file_stem(draft, today)}.{fmt}"
 
 
-def _check_target(path: Path, force: bool) -> None:
+def check_target(path: Path, force: bool) -> None:
+    """Refuse, in words, an output path that cannot or must not be written: called before the work it stores."""
     if path.is_dir():
         raise DraftError(f"{path} is a folder; give a file name inside it, e.g. {path / 'request.docx'}.")
     parent = path.parent
@@ -82,6 +99,8 @@ def _check_target(path: Path, force: bool) -> None:
         raise DraftError(f"The folder {parent} does not exist; create it first or choose another output path.")
     if not parent.is_dir():
         raise DraftError(f"{parent} is a file, not a folder; choose another output path.")
+    if path.exists() and not path.is_file():  # the rename would replace a device such as /dev/full by a file
+        raise DraftError(f"{path} is not a regular file (a device, pipe or socket); write to a file instead.")
     if path.exists() and not force:
         raise DraftError(f"{path} already exists; add --force to replace it, or choose another output path.")
 
@@ -89,7 +108,7 @@ def _check_target(path: Path, force: bool) -> None:
 def atomic_write(path: Path, write: Callable[[BinaryIO], None], force: bool = False) -> Path:
     """Write through a temporary file in the target's folder, then rename it into place."""
     path = Path(path).expanduser()
-    _check_target(path, force)
+    check_target(path, force)
     try:
         # mkstemp makes the file readable by its owner only, which suits a document holding personal data.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -112,7 +131,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None], force: bool = Fa
 def write(draft: Draft, path: Path, fmt: str | None = None, force: bool = False, paper: Paper = "A4") -> Path:
     """The draft in `fmt` (or the format of the name) at `path`; DOCX and PDF on `paper`."""
     chosen = output_format(path, fmt)
-    _check_target(Path(path).expanduser(), force)  # before the work of laying out a document
+    check_format(chosen, draft.language)
+    check_target(Path(path).expanduser(), force)  # before the work of laying out a document
     if chosen == "docx":
         document = draft_to_docx(draft, paper)
         return atomic_write(path, document.save, force)

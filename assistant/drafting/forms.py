@@ -23,7 +23,7 @@ TYPE_NAME = re.compile(r"^[a-z][a-z-]{1,40}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 # Names the wording templates use for themselves, and the case file's own `closing:` section (assistant.drafting
 # .case): a field with one of these names would be shadowed.
-RESERVED_NAMES = frozenset({"form", "loop", "range", "self", "true", "false", "none", "closing"})
+RESERVED_NAMES = frozenset({"form", "t", "loop", "range", "self", "true", "false", "none", "closing"})
 # libyaml's loader where PyYAML was built with it: ten times faster than the pure-Python one.
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

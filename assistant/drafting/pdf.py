@@ -7,6 +7,9 @@ page, the reference on every later page, "Page X of Y" at the foot, and the anne
 
 The text is set in DejaVu Sans, which covers Latin, Greek and Cyrillic scripts. Its files come with matplotlib
 (a dependency), so no font is fetched or copied into the project; they are found without importing matplotlib.
+Drafts in Arabic and Chinese (`NO_PDF`) are refused before this module is reached (export.check_format): DejaVu
+has no Chinese, and Arabic would need a text-shaping engine; their format is DOCX. The header, footer and the
+document's language follow the draft's language.
 """
 
 from __future__ import annotations
@@ -33,6 +36,17 @@ INDENT = 6.0  # mm for bullets and quotations
 HIGHLIGHT = (255, 235, 59)  # the yellow of Word's highlight
 GREY = (90, 90, 90)
 CLOSING_SPACE = 8.0  # mm between the request and its signature block
+NO_PDF = frozenset({"ar", "zh"})  # scripts this PDF cannot set correctly: see the module's docstring
+
+
+def refuse_script(language: str | None) -> None:
+    """A PDF in a language of `NO_PDF` is refused with the format to use instead, never written with broken
+    glyphs."""
+    if language in NO_PDF:
+        raise DraftError(
+            "PDF is not available for drafts in Arabic or Chinese: no font for these scripts is shipped with the "
+            "project. Write the draft as DOCX (Word), which shows them correctly, or as Markdown."
+        )
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +75,7 @@ class _Request(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
         self.set_title(draft.title)
-        self.set_lang("en")
+        self.set_lang(draft.language)
         self.set_font(FAMILY, "", BODY_PT)
 
     def header(self) -> None:
@@ -82,7 +96,7 @@ class _Request(FPDF):
         self.set_y(-MARGIN + 8)
         self.set_font(FAMILY, "", SMALL_PT)
         self.set_text_color(0, 0, 0)
-        self.cell(0, LINE, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, LINE, self.draft.labels.page.format(page=self.page_no(), pages="{nb}"), align="C")
 
     # -- the text ----------------------------------------------------------------------------------------
 
@@ -144,6 +158,7 @@ class _Request(FPDF):
 def draft_to_pdf(draft: Draft, paper: Literal["A4", "Letter"] = "A4") -> bytes:
     """The draft as PDF bytes: letterhead, reference header, page numbers, gaps highlighted, annexes from a new
     page."""
+    refuse_script(draft.language)
     pdf = _Request(draft, paper)
     pdf.add_page()
     for block in blocks(draft.body):

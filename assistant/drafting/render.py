@@ -2,9 +2,11 @@
 
 Each form field reaches the template as a top-level variable holding a `FieldValue`: printing it gives the
 value, or a visible `[MISSING: <label> (Art. 42)]` marker for a required element that is not given, so a gap
-can never disappear silently. Templates are checked when loaded: they may use only the form's fields, and
-must use every required one. A line break inside a value is kept: it becomes a Markdown hard break (two
-spaces before the newline), which every output format honours.
+can never disappear silently. The fixed wording comes from the draft's language (`wording.py`: `t("key")` in a
+template; dates and yes/no in that language too); the values stay as the user wrote them, and the markers stay
+in English, the language of the forms. Templates are checked when loaded: they may use only the form's fields
+and wording keys that exist, and must use every required field. A line break inside a value is kept: it
+becomes a Markdown hard break (two spaces before the newline), which every output format honours.
 
 After the request come the closing block (place, date, name and signature, then the list of annexes, from
 `_closing.md.j2`, filled from the case file's `closing:` section) and the annexes themselves. `blocks` and
@@ -21,13 +23,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from jinja2 import meta
-from pydantic import BaseModel, ConfigDict
+from jinja2 import meta, nodes
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.drafting.case import Closing
 from assistant.drafting.checker import CheckReport, is_present
 from assistant.drafting.forms import FieldSpec, FormSpec
+from assistant.drafting.wording import PrintLabels, Wording, english_labels
 from assistant.errors import KnowledgeError
+from assistant.glossary import Lang
 
 SECTION = re.compile(r"^## (?!#)", re.M)
 BLANK_RUNS = re.compile(r"\n{3,}")
@@ -35,21 +39,7 @@ SINGLE_NEWLINE = re.compile(r"(?<!\n)[ \t]*\n(?!\n)")
 HARD_BREAK = "  \n"  # Markdown: a line ending in two spaces breaks the line without ending the paragraph
 BLANK = "_" * 32  # a line to fill in by hand on the printed request
 REQUEST_DATE_FIELD = "date_of_request"  # a form's own field for the date the request bears, where it has one
-ANNEX_HEADING = re.compile(r"^## (?:\d+\. )?Annex(?: \d+)?: (.+)$", re.M)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+WORDING = "t"  # the templates' name for the fixed wording: t("key", placeholder=value)
 
 
 class Draft(BaseModel):
@@ -68,6 +58,8 @@ class Draft(BaseModel):
     reference: str = ""  # the requesting authority's file reference, as given
     date: str = ""  # the date of the request when given, as printed
     dated: dt.date | None = None  # the date it bears: the closing block's, else the form's date of the request
+    language: Lang = "en"  # of the fixed wording; the user's own text is as written
+    labels: PrintLabels = Field(default_factory=english_labels)  # header and footer words in that language
 
     @property
     def body(self) -> str:
@@ -82,16 +74,11 @@ def marker(spec: FieldSpec) -> str:
     return f"[MISSING: {spec.label} ({spec.basis.label})]"
 
 
-def long_date(value: dt.date) -> str:
-    """'4 March 2027': unambiguous in every legal system."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def _display(value: Any) -> str:
+def _display(value: Any, wording: Wording) -> str:
     if isinstance(value, dt.date):
-        return long_date(value)
+        return wording.date(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return wording.text("words.yes" if value else "words.no")
     # A line of case text that starts with '#' would become a heading of the draft: escape it.
     text = re.sub(r"^(\s*)#", r"\1\\#", str(value), flags=re.M)
     # An address or a list of accounts typed on several lines stays on several lines.
@@ -101,15 +88,16 @@ def _display(value: Any) -> str:
 class FieldValue:
     """What a template sees for one field."""
 
-    def __init__(self, spec: FieldSpec, value: Any) -> None:
+    def __init__(self, spec: FieldSpec, value: Any, wording: Wording) -> None:
         self.spec = spec
+        self.wording = wording
         self.present = is_present(value)
         self.value = value if self.present else None
 
     @property
     def items(self) -> list[str]:
         """The display strings of a list field (empty when not given)."""
-        return [_display(v) for v in self.value if is_present(v)] if self.present else []
+        return [_display(v, self.wording) for v in self.value if is_present(v)] if self.present else []
 
     def _gap(self) -> str:
         return marker(self.spec) if self.spec.required else ""
@@ -117,7 +105,7 @@ class FieldValue:
     def __str__(self) -> str:
         if not self.present:
             return self._gap()
-        return "; ".join(self.items) if self.spec.type == "list" else _display(self.value)
+        return "; ".join(self.items) if self.spec.type == "list" else _display(self.value, self.wording)
 
     def bullets(self) -> str:
         """A list field as Markdown bullets, or the marker."""
@@ -144,13 +132,29 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
 
 
-def load_template(folder: Path, name: str, allowed: Set[str], needed: Set[str] = frozenset()) -> jinja2.Template:
-    """A template whose variables are within `allowed` and include all of `needed`."""
+def _wording_keys(tree: nodes.Template) -> set[str]:
+    """The keys of every t("key") a template asks for by name."""
+    return {
+        call.args[0].value
+        for call in tree.find_all(nodes.Call)
+        if isinstance(call.node, nodes.Name)
+        and call.node.name == WORDING
+        and call.args
+        and isinstance(call.args[0], nodes.Const)
+    }
+
+
+def load_template(
+    folder: Path, name: str, allowed: Set[str], needed: Set[str] = frozenset(), wording: Wording | None = None
+) -> jinja2.Template:
+    """A template whose variables are within `allowed` and include all of `needed`, and, with `wording`, whose
+    t("key") calls all name wording that exists."""
     env = _environment(folder)
     path = folder / name
     try:
         source = path.read_text(encoding="utf-8")
-        used = meta.find_undeclared_variables(env.parse(source))
+        tree = env.parse(source)
+        used = meta.find_undeclared_variables(tree)
     except OSError as exc:
         raise KnowledgeError(f"{path}: wording template missing or unreadable; restore it from git.") from exc
     except jinja2.TemplateSyntaxError as exc:
@@ -159,6 +163,9 @@ def load_template(folder: Path, name: str, allowed: Set[str], needed: Set[str] =
         raise KnowledgeError(f"{path}: uses {sorted(used - allowed)}, which the form does not define.")
     if needed - used:
         raise KnowledgeError(f"{path}: never prints the required elements {sorted(needed - used)}.")
+    unknown = sorted(_wording_keys(tree) - set(wording.strings)) if wording else []
+    if unknown:
+        raise KnowledgeError(f"{path}: asks for wording {unknown}, which prompts/drafting/i18n/ does not define.")
     return env.get_template(name)
 
 
@@ -168,23 +175,36 @@ def number_sections(markdown: str) -> str:
     return SECTION.sub(lambda _: f"## {next(counter)}. ", markdown)
 
 
-def render_body(form: FormSpec, case: BaseModel, prompts_dir: Path) -> str:
-    """The request itself, sections numbered, without the annex."""
+def wording_call(wording: Wording, form: FormSpec) -> Any:
+    """The templates' t(key, **values): `{article}` is the form's legal basis, cited in the draft's language."""
+    basis = wording.article(form.legal_basis.article) if form.legal_basis.article else ""
+    return lambda key, **values: wording.text(key, **({"article": basis} | values))
+
+
+def render_body(form: FormSpec, case: BaseModel, prompts_dir: Path, wording: Wording) -> str:
+    """The request itself in the language of `wording`, sections numbered, without the annex."""
     names = {f.name for f in form.fields}
     template = load_template(
-        prompts_dir / "drafting", f"{form.type}.md.j2", names | {"form"}, {f.name for f in form.required}
+        prompts_dir / "drafting",
+        f"{form.type}.md.j2",
+        names | {"form", WORDING},
+        {f.name for f in form.required},
+        wording,
     )
-    values = {f.name: FieldValue(f, getattr(case, f.name)) for f in form.fields}
+    values = {f.name: FieldValue(f, getattr(case, f.name), wording) for f in form.fields}
     try:
-        text = template.render(form=form, **values)
+        text = template.render(form=form, t=wording_call(wording, form), **values)
     except jinja2.TemplateError as exc:  # a fault in our template, not in the user's case
         raise KnowledgeError(f"{template.filename}: cannot be rendered ({exc}); fix the template.") from None
     return number_sections(BLANK_RUNS.sub("\n\n", text).strip() + "\n")
 
 
-def annex_titles(annex: str) -> list[str]:
-    """The names of the annexes, from their '## Annex: <name>' headings, e.g. ['Provenance of the elements ...']."""
-    return [m.group(1).strip()[:1].upper() + m.group(1).strip()[1:] for m in ANNEX_HEADING.finditer(annex)]
+def annex_titles(annex: str, wording: Wording) -> list[str]:
+    """The names of the annexes, from their '## Annex: <name>' headings (in the draft's language), e.g.
+    ['Provenance of the elements ...']."""
+    before, _, after = wording.strings["annex.heading"].partition("{name}")
+    found = re.finditer(rf"^## (?:\d+\. )?{re.escape(before)}(.+){re.escape(after)}$", annex, re.M)
+    return [m.group(1).strip()[:1].upper() + m.group(1).strip()[1:] for m in found]
 
 
 def _plain(form: FormSpec, case: BaseModel, name: str) -> str:
@@ -195,19 +215,21 @@ def _plain(form: FormSpec, case: BaseModel, name: str) -> str:
     return str(value).strip() if is_present(value) and not isinstance(value, list) else ""
 
 
-def render_closing(form: FormSpec, case: BaseModel, prompts_dir: Path, annexes: list[str], closing: Closing) -> str:
+def render_closing(
+    form: FormSpec, case: BaseModel, prompts_dir: Path, annexes: list[str], closing: Closing, wording: Wording
+) -> str:
     """The closing block from `_closing.md.j2`: place, date, name and signature (blank lines where not known),
     one signature block per party for an agreement with a 'parties' list, then the list of annexes."""
-    names = {"form", "place", "date", "signatory", "parties", "annexes", "blank"}
-    template = load_template(prompts_dir / "drafting", "_closing.md.j2", names, {"annexes", "blank"})
-    parties = (
-        FieldValue(form.field("parties"), case.parties).items if "parties" in {f.name for f in form.fields} else []
-    )
+    names = {"form", "place", "date", "signatory", "parties", "annexes", "blank", WORDING}
+    template = load_template(prompts_dir / "drafting", "_closing.md.j2", names, {"annexes", "blank"}, wording)
+    has_parties = "parties" in {f.name for f in form.fields}
+    parties = FieldValue(form.field("parties"), case.parties, wording).items if has_parties else []
     text = template.render(
         form=form,
-        place=_display(closing.place) if closing.place.strip() else "",
-        date=long_date(closing.date) if closing.date else "",
-        signatory=_display(closing.signatory) if closing.signatory.strip() else "",
+        t=wording_call(wording, form),
+        place=_display(closing.place, wording) if closing.place.strip() else "",
+        date=wording.date(closing.date) if closing.date else "",
+        signatory=_display(closing.signatory, wording) if closing.signatory.strip() else "",
         parties=parties,
         annexes=annexes,
         blank=BLANK,
@@ -223,14 +245,16 @@ def request_date(form: FormSpec, case: BaseModel, closing: Closing) -> dt.date |
     return value if isinstance(value, dt.date) else None
 
 
-def letter_parts(form: FormSpec, case: BaseModel, closing: Closing) -> dict[str, Any]:
-    """What a printed copy shows outside the text: letterhead, reference and date (each '' when not given), and
-    the date the request bears (for its file name)."""
+def letter_parts(form: FormSpec, case: BaseModel, closing: Closing, wording: Wording) -> dict[str, Any]:
+    """What a printed copy shows outside the text: letterhead, reference and date (each '' when not given), the
+    date the request bears (for its file name), and the language with its header and footer words."""
     return {
         "letterhead": _plain(form, case, "requesting_authority"),
         "reference": _plain(form, case, "reference"),
-        "date": long_date(closing.date) if closing.date else "",
+        "date": wording.date(closing.date) if closing.date else "",
         "dated": request_date(form, case, closing),
+        "language": wording.code,
+        "labels": wording.labels,
     }
 
 
@@ -256,9 +280,9 @@ def header_text(draft: Draft) -> str:
     reference = " ".join(draft.reference.split())
     if len(reference) > MAX_HEADER_REFERENCE_CHARS:
         reference = reference[:MAX_HEADER_REFERENCE_CHARS] + "…"
-    parts = [f"Reference: {reference or BLANK[:20]}"]
+    parts = [draft.labels.reference.format(reference=reference or BLANK[:20])]
     if draft.date:
-        parts.append(f"Date: {draft.date}")
+        parts.append(draft.labels.date.format(date=draft.date))
     return "   ·   ".join(parts)
 
 

@@ -4,11 +4,14 @@ The text comes from the draft's Markdown, read back by `render.blocks` and `rend
 paragraphs, bullets, quotations, **bold**, *italic*, line breaks kept, and the [MISSING: ...] markers, which
 are highlighted so a gap stands out on paper as well. Around it: the page size (A4 or US Letter), the
 requesting authority's letterhead and the reference at the top of the first page, the reference on every
-later page, "Page X of Y" at the foot, and the annexes starting on a new page.
+later page, "Page X of Y" at the foot, and the annexes starting on a new page. The header and footer words follow
+the draft's language; a draft in Arabic is written right to left (every paragraph and run marked bidi/rtl), so
+Word lays it out from the right and orders mixed Arabic and Latin text correctly.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from docx import Document
@@ -21,12 +24,15 @@ from docx.shared import Inches, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from assistant.drafting.render import Draft, blocks, header_text, letterhead_lines, spans, unescape
+from assistant.drafting.wording import RIGHT_TO_LEFT
 
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Inches(8.5), Inches(11))}
 MARGIN = Mm(25)
 STYLES = {"bullet": "List Bullet", "quote": "Quote", "para": None}
-# The paragraph properties that follow w:pBdr in the schema (ECMA-376 CT_PPrBase, then CT_PPr).
-AFTER_PBDR = (
+# The paragraph properties from w:pBdr on, in the schema's order (ECMA-376 CT_PPrBase, then CT_PPr): a property
+# goes before the ones that follow it.
+FROM_PBDR = (
+    "w:pBdr",
     "w:shd",
     "w:tabs",
     "w:suppressAutoHyphens",
@@ -55,6 +61,10 @@ AFTER_PBDR = (
     "w:sectPr",
     "w:pPrChange",
 )
+AFTER_PBDR = FROM_PBDR[FROM_PBDR.index("w:pBdr") + 1 :]
+AFTER_BIDI = FROM_PBDR[FROM_PBDR.index("w:bidi") + 1 :]
+PAGE_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+PAGE_PART = re.compile(r"(\{page\}|\{pages\})")
 CLOSING_SPACE_PT = 30  # room between the request and its signature block
 
 
@@ -98,12 +108,14 @@ def _rule_below(paragraph: Paragraph) -> None:
     paragraph._p.get_or_add_pPr().insert_element_before(borders, *AFTER_PBDR)
 
 
-def _page_number(paragraph: Paragraph) -> None:
+def _page_number(paragraph: Paragraph, label: str) -> None:
+    """'Page X of Y' in the draft's language: the label's {page} and {pages} become fields Word fills in."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("Page ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" of ")
-    _field(paragraph, "NUMPAGES")
+    for part in PAGE_PART.split(label):
+        if PAGE_PART.fullmatch(part):
+            _field(paragraph, PAGE_FIELDS[part[1:-1]])
+        elif part:
+            paragraph.add_run(part)
 
 
 def _reference_line(paragraph: Paragraph, draft: Draft) -> None:
@@ -131,8 +143,8 @@ def _page_setup(doc: DocxDocument, draft: Draft, paper: Literal["A4", "Letter"])
     _reference_line(first, draft)
     _rule_below(first)
     _reference_line(section.header.paragraphs[0], draft)
-    _page_number(section.footer.paragraphs[0])
-    _page_number(section.first_page_footer.paragraphs[0])
+    _page_number(section.footer.paragraphs[0], draft.labels.page)
+    _page_number(section.first_page_footer.paragraphs[0], draft.labels.page)
 
 
 def _add_blocks(doc: DocxDocument, markdown: str, new_page: bool = False, space_before: float = 0) -> None:
@@ -148,6 +160,25 @@ def _add_blocks(doc: DocxDocument, markdown: str, new_page: bool = False, space_
             paragraph.paragraph_format.space_before = Pt(space_before)
 
 
+def _right_to_left(paragraph: Paragraph) -> None:
+    """A paragraph read from the right (w:bidi), its runs as right-to-left text (w:rtl), bold and italic set for
+    the complex script too: Word applies w:b and w:i to Latin text only."""
+    ppr = paragraph._p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *AFTER_BIDI)
+    for run in paragraph.runs:
+        run.font.rtl = True
+        run.font.cs_bold = run.bold
+        run.font.cs_italic = run.italic
+
+
+def _paragraphs(doc: DocxDocument) -> list[Paragraph]:
+    """Every paragraph of the document: body, headers and footers."""
+    section = doc.sections[0]
+    parts = (section.header, section.footer, section.first_page_header, section.first_page_footer)
+    return [*doc.paragraphs, *(p for part in parts for p in part.paragraphs)]
+
+
 def draft_to_docx(draft: Draft, paper: Literal["A4", "Letter"] = "A4") -> DocxDocument:
     """A Word document of the draft: letterhead, reference header, page numbers, gaps highlighted, and the
     annexes from a new page."""
@@ -159,4 +190,7 @@ def draft_to_docx(draft: Draft, paper: Literal["A4", "Letter"] = "A4") -> DocxDo
     _add_blocks(doc, draft.body)
     _add_blocks(doc, draft.closing, space_before=CLOSING_SPACE_PT)
     _add_blocks(doc, draft.annex, new_page=True)
+    if draft.language in RIGHT_TO_LEFT:
+        for paragraph in _paragraphs(doc):
+            _right_to_left(paragraph)
     return doc

@@ -1,7 +1,8 @@
 """`ingest_file`: read the user's copy of the convention, validate it, store it as the official text.
 
 Used by `uncc ingest` and by the app's upload. The file is only read; what is stored goes to
-`HOME/official/<lang>.json`, written atomically, and only when the parse validates (or `force`).
+`HOME/official/<lang>.json`, written atomically, and only when the parse validates (or `force`: the CLI only; the
+text is then labelled "unvalidated text" wherever it is shown, never "official text").
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from assistant.errors import IngestError, InvalidInput
 from assistant.ingest.clean import clean
 from assistant.ingest.detect import FORMAT_NAMES, Format, detect_format
 from assistant.ingest.extract import extract
-from assistant.ingest.parse import Language, RawArticle, get_language, parse
+from assistant.ingest.parse import LANGUAGES, Language, RawArticle, get_language, parse
 from assistant.ingest.report import IngestReport
 from assistant.ingest.validate import Validation, validate
 from assistant.knowledge import ARTICLE_COUNT, MapEntry, load_map
-from assistant.official import save_official
+from assistant.official import OfficialSource, save_official
 from assistant.records import Article
 from assistant.settings import Settings
 
@@ -54,7 +55,7 @@ def ingest_file(
     article_map = load_map(settings.knowledge_dir)
     english = lang == "en"
     raw = parse(lines, language, {n: e.title for n, e in article_map.items()} if english else None)
-    check = validate(raw, article_map, compare_titles=english)
+    check = validate(raw, article_map, lang, settings.knowledge_dir)
     report = IngestReport(
         **check.model_dump(),
         source_file=path.name,
@@ -66,17 +67,10 @@ def ingest_file(
     )
     if not check.ok and (not force or not check.found):
         return report.model_copy(update={"message": _refusal(check, raw, language, len(lines), force)})
-    articles = _records(raw, article_map, path.name)
-    stored = save_official(settings, lang, articles)
-    record(
-        settings,
-        "ingest official text",
-        lang=lang,
-        file=path.name,
-        sha256=file_sha256(path),
-        validated=check.ok,
-        via=via,
-    )
+    articles = _records(raw, article_map, path.name, validated=check.ok)
+    source = OfficialSource(lang=lang, file=path.name, sha256=file_sha256(path), validated=check.ok)
+    stored = save_official(settings, articles, source)
+    record(settings, "ingest official text", **source.model_dump(), via=via)
     done = "Stored" if check.ok else "Stored anyway (--force), with the problems above"
     return report.model_copy(
         update={
@@ -96,8 +90,9 @@ def _suffix_warning(path: Path, fmt: Format) -> list[str]:
 def _refusal(check: Validation, raw: list[RawArticle], language: Language, line_count: int, force: bool) -> str:
     if not raw:
         return (
-            f"Not stored: no '{language.article} N' headings were found in {line_count} lines of text. Is this the "
-            f"convention (A/RES/79/243) in {language.name}? For a French or Spanish text use --lang fr or --lang es."
+            f"Not stored: no '{language.article}' headings were found in {line_count} lines of text. Is this the "
+            f"convention (A/RES/79/243) in {language.name}? For another language use --lang "
+            f"({', '.join(LANGUAGES)})."
         )
     problems = []
     if check.missing:
@@ -123,8 +118,9 @@ def _refusal(check: Validation, raw: list[RawArticle], language: Language, line_
     )
 
 
-def _records(raw: list[RawArticle], article_map: dict[int, MapEntry], source: str) -> list[Article]:
-    """One record per article, in order: the first copy of a duplicate, never a stray or empty heading."""
+def _records(raw: list[RawArticle], article_map: dict[int, MapEntry], source: str, validated: bool) -> list[Article]:
+    """One record per article, in order: the first copy of a duplicate, never a stray or empty heading. A text
+    that failed the check is "unvalidated": it is quoted, but never as the official text."""
     chosen: dict[int, RawArticle] = {}
     for art in raw:
         if art.number in article_map and art.paragraphs:
@@ -140,8 +136,8 @@ def _records(raw: list[RawArticle], article_map: dict[int, MapEntry], source: st
                 chapter=entry.chapter,
                 chapter_title=art.chapter_title if same_chapter else entry.chapter_title,
                 paragraphs=tuple(art.paragraphs),
-                confidence="high",  # the authentic text, not a restatement
-                source="official",
+                confidence="high" if validated else "low",  # the authentic text, not a restatement
+                source="official" if validated else "unvalidated",
                 path=source,
             )
         )

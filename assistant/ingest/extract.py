@@ -2,6 +2,10 @@
 
 A blank line ("") marks a paragraph break; within a paragraph, lines may be wrapped. Footnote markers
 are dropped here, where the format still says what is superscript or a footnote.
+
+Of a Word (.docx) package only the main text part is read, inflated in chunks and refused as soon as it passes
+the limit, whatever size the ZIP directory declares for it; the other parts (pictures, fonts) are never inflated.
+So a small file that would inflate to gigabytes costs at most the limit in time and memory.
 """
 
 from __future__ import annotations
@@ -12,22 +16,69 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import IngestError
-from assistant.ingest.detect import MAX_FILE_BYTES, Format
+from assistant.ingest.detect import FORMAT_NAMES, Format
 from assistant.ingest.pages import Extraction, Line, Page
 
 if TYPE_CHECKING:
+    from typing import IO
+
     from bs4 import Tag
     from lxml.etree import _Element
 
+MB = 1024 * 1024
+# What the text part of a Word package may inflate to (the convention's is under 2 MB): a bound on the memory of
+# parsing it, as the parsed XML takes several times the size of its text.
+MAX_INFLATED_BYTES = 20 * MB
+# A package whose parts together declare more than this many times the text limit is refused unread: no document
+# carries gigabytes of pictures. (Nothing depends on the declared sizes being true: no other part is inflated.)
+PACKAGE_FACTOR = 4
+_CHUNK = MB
+# HTML and plain text are parsed whole, in time and memory that grow with their size (10 MB of HTML: 12 s and
+# 375 MB on a busy machine); the convention is under 2 MB in either.
+MAX_TEXT_FILE_BYTES = 5 * MB
+# Characters of text a file of any format may yield: the convention has about 300,000 in each language, and cleaning
+# and parsing take about a second per million on a busy core.
+MAX_TEXT_CHARS = 3_000_000
 
-def extract(path: Path, fmt: Format) -> Extraction:
-    """Read the file in its detected format; IngestError says what is damaged."""
+
+class InflatesTooMuch(IngestError):
+    """A Word package inflates past the limit (a "zip bomb"): its text part while it was read, or its parts
+    together as declared."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name, self.limit = name, limit
+        super().__init__(
+            f"{name} inflates to over {limit // MB} MB when opened (the convention's Word file is about 1 MB); refused."
+        )
+
+
+def extract(path: Path, fmt: Format, max_inflated: int = MAX_INFLATED_BYTES) -> Extraction:
+    """Read the file in its detected format; IngestError says what is damaged or too large, InflatesTooMuch that
+    the text part of a Word file inflates past `max_inflated` bytes."""
+    size = path.stat().st_size
+    if fmt in ("html", "txt") and size > MAX_TEXT_FILE_BYTES:
+        raise IngestError(
+            f"{path.name} is {size / MB:.0f} MB of {FORMAT_NAMES[fmt]}, over the {MAX_TEXT_FILE_BYTES // MB} MB limit "
+            "for that format: the convention is under 2 MB. Check that this is the right file."
+        )
+    extraction = _extract(path, fmt, max_inflated)
+    chars = sum(len(line.text) for page in extraction.pages for line in page)
+    if chars > MAX_TEXT_CHARS:
+        raise IngestError(
+            f"{path.name} holds {chars / 1e6:.1f} million characters of text, over the limit of "
+            f"{MAX_TEXT_CHARS / 1e6:.0f} million: the convention has about 0.3 million. Check that this is the right "
+            "file."
+        )
+    return extraction
+
+
+def _extract(path: Path, fmt: Format, max_inflated: int) -> Extraction:
     if fmt == "pdf":
         from assistant.ingest.pdf import extract_pdf
 
         return extract_pdf(path)
     if fmt == "docx":
-        return Extraction([_docx_lines(path)])
+        return Extraction([_docx_lines(path, max_inflated)])
     if fmt == "html":
         return Extraction([_html_lines(path.read_bytes())])
     return Extraction(_txt_pages(path.name, path.read_bytes()))
@@ -46,25 +97,41 @@ def _paragraph_lines(paragraphs: list[str]) -> Page:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_lines(path: Path) -> Page:
-    import docx
+def _docx_lines(path: Path, limit: int) -> Page:
+    from lxml import etree
 
+    # No entities expanded, no DTD or network fetched, no text node over 10 MB: the XML is the sender's.
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
     try:
         with zipfile.ZipFile(path) as zf:
-            # A small ZIP can inflate to gigabytes: check the declared size before parsing the XML.
-            if zf.getinfo("word/document.xml").file_size > MAX_FILE_BYTES:
-                limit = MAX_FILE_BYTES // 1024**2
-                raise IngestError(f"{path.name}: its text part inflates to over {limit} MB; refused.")
-        body = docx.Document(str(path)).element.body
+            if sum(info.file_size for info in zf.infolist()) > PACKAGE_FACTOR * limit:
+                raise InflatesTooMuch(path.name, PACKAGE_FACTOR * limit)
+            with zf.open("word/document.xml") as part:
+                data = _read_capped(part, limit, path.name)
+        body = etree.fromstring(data, parser).find(f"{_W}body")
     except IngestError:
         raise
-    except Exception as exc:  # python-docx raises zip, XML and KeyError alike on a damaged package
+    except Exception as exc:  # zipfile, zlib and lxml raise unrelated errors alike on a damaged package
         raise IngestError(
             f"{path.name} is a Word (.docx) file that cannot be opened ({exc.__class__.__name__}: {exc}); "
             "it may be truncated or damaged. Download it again or save it anew from Word."
         ) from exc
+    if body is None:
+        raise IngestError(f"{path.name} is a Word (.docx) file without a document body; save it anew from Word.")
     # Headers, footers and footnotes live in other parts of the package, so the body has none of them.
     return _paragraph_lines([_docx_paragraph(p) for p in body.iter(f"{_W}p")])
+
+
+def _read_capped(part: IO[bytes], limit: int, name: str) -> bytes:
+    """The part's bytes, inflated a chunk at a time and refused as soon as they pass `limit`."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := part.read(_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise InflatesTooMuch(name, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _docx_paragraph(p: _Element) -> str:
@@ -102,10 +169,12 @@ def _html_lines(data: bytes) -> Page:
         # The size guard keeps a page-wide wrapper (class="has-footnotes") from taking the text with it.
         if not tag.decomposed and len(tag.get_text()) < total / 2:
             tag.decompose()
+    # The marks go inside each tag, first and last: the same place in the text as before and after it, without
+    # the search among its siblings that placing them outside costs (quadratic: 17 s for 1 MB of paragraphs).
     for br in soup.find_all("br"):
-        br.replace_with(_BREAK)
+        br.append(_BREAK)
     for tag in soup.find_all(_BLOCKS):
-        tag.insert_before(_PARA)
+        tag.insert(0, _PARA)
         tag.append(_PARA)
     # Whitespace inside HTML text is not layout: collapse it, then split at the block marks only.
     text = re.sub(r"\s+", " ", soup.get_text())

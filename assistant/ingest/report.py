@@ -46,12 +46,21 @@ def render_report(report: IngestReport) -> str:
     ):
         if values:
             lines.append(f"{label}: {number_ranges(values)}")
-    if report.title_mismatches:
+    if report.title_mismatches and report.lang == "en":
         lines.append(
             f"Titles that differ from our article map ({len(report.title_mismatches)}; the document's titles are "
             "kept, as the map is partly unconfirmed):"
         )
         lines += [f"  Art. {m.article}: map {m.expected!r}, document {m.found!r}" for m in report.title_mismatches]
+    elif report.title_mismatches:
+        lines.append(
+            f"Titles that read like another article's ({len(report.title_mismatches)}; compared with our unofficial "
+            "translation; check that these articles are numbered right):"
+        )
+        lines += [
+            f"  Art. {m.article}: document {m.found!r}, like our title of art. {m.resembles} rather than {m.expected!r}"
+            for m in report.title_mismatches
+        ]
     lines += [f"Warning: {w}." for w in report.warnings]
     lines.append(report.message)
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.drafting.casefile import CaseFile, read_casefile
 from assistant.drafting.export import atomic_write
+from assistant.drafting.wording import LANGUAGES
 from assistant.errors import DraftError, InvalidInput
 from assistant.planning.calendar import plan_calendar
 from assistant.planning.drafts import plan_drafts
@@ -57,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--note", help="with --mark: a short note kept in the case log")
     p.add_argument("--ics", metavar="FILE", help="write the open deadlines as an iCalendar file")
     p.add_argument("--drafts", metavar="DIR", help="write every request the plan calls for into this folder")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="with --drafts: language of the templates' wording (default: the case file's 'language:', else en)",
+    )
     p.add_argument("--force", action="store_true", help="replace existing --ics or --drafts files")
     p.set_defaults(handler=cmd_plan)
 
@@ -68,6 +74,8 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
         raise InvalidInput("Give --case FILE; start from `uncc plan --example > case.yaml`.")
     if (args.on or args.note) and not args.mark:
         raise InvalidInput("--on and --note go with --mark STEP STATUS.")
+    if args.lang and not args.drafts:
+        raise InvalidInput("--lang goes with --drafts DIR: it is the language of the drafts.")
 
 
 def _mark(args: argparse.Namespace, planner: Planner, casefile: CaseFile, warnings: list[str], today: dt.date) -> None:
@@ -128,12 +136,15 @@ def _print_plan(plan: Plan) -> None:
             print(f"  ! {warning}")
 
 
-def write_drafts(plan: Plan, casefile: CaseFile, folder: Path, settings: Settings, force: bool) -> list[str]:
-    """Every request the plan calls for, as Markdown in `folder`; one line per file with its check."""
+def write_drafts(
+    plan: Plan, casefile: CaseFile, folder: Path, settings: Settings, force: bool, language: str | None = None
+) -> list[str]:
+    """Every request the plan calls for, as Markdown in `folder` (wording in `language`, else the case file's);
+    one line per file with its check."""
     folder = folder.expanduser()
     if folder.exists() and not folder.is_dir():
         raise DraftError(f"{folder} is a file; give a folder for --drafts.")
-    drafts = plan_drafts(plan, casefile, settings)  # all made and checked before any file is written
+    drafts = plan_drafts(plan, casefile, settings, language)  # all made and checked before any file is written
     clash = [name for name, _ in drafts if (folder / name).exists()]
     if clash and not force:
         raise DraftError(f"{folder / clash[0]} already exists; add --force to replace the drafts.")
@@ -162,7 +173,7 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
         atomic_write(Path(args.ics), lambda fh: fh.write(plan_calendar(plan)), force=args.force)
         print(f"Wrote {args.ics}", file=sys.stderr)
     if args.drafts:
-        for line in write_drafts(plan, casefile, Path(args.drafts), settings, args.force):
+        for line in write_drafts(plan, casefile, Path(args.drafts), settings, args.force, args.lang):
             print(line, file=sys.stderr)
     if args.json:
         print(json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.drafting.forms import form_path
-from assistant.embeddings import get_embedder
+from assistant.embeddings import get_embedder, torch_threads
+from assistant.index import read_only_home
 from assistant.ingest.pages import Line
 from assistant.ports import Embedder
 from assistant.review.considerations import considerations
@@ -61,7 +62,8 @@ class Reviewer:
     @property
     def library(self) -> FormLibrary:
         settings = self.settings
-        return form_library(settings.knowledge_dir, settings.prompts_dir, self.embedder, settings.home / "review")
+        cache = None if read_only_home(settings) else settings.home / "review"  # a shared index is read-only
+        return form_library(settings.knowledge_dir, settings.prompts_dir, self.embedder, cache)
 
     def warm(self) -> None:
         """Load the model and the forms' vectors now (a review's time does not include this one-off cost)."""
@@ -105,9 +107,10 @@ class Reviewer:
 
     def _review(self, name: str, doc: Document, request_type: str | None, warnings: list[str], start: float) -> Review:
         settings, prompts = self.settings.review, self.settings.prompts_dir
-        vectors = embed_document(doc, self.embedder, settings.max_units)
-        if vectors.embedded < len(doc.units):
-            warnings = [*warnings, say(prompts, "budget", units=vectors.embedded, total=len(doc.units))]
+        with torch_threads(settings.threads):
+            vectors = embed_document(doc, self.embedder, settings.max_units)
+        if vectors.embedded < doc.sentences:
+            warnings = [*warnings, say(prompts, "budget", units=vectors.embedded, total=doc.sentences)]
         scores = self.score_all(vectors)
         ranked = self.rank_types(scores, cited_articles(doc))
         detected, best = ranked[0]
@@ -123,9 +126,7 @@ class Reviewer:
             other = scores[detected].form.form.title
             conf = f"{self.confidence(ranked):.2f}"
             warnings = [*warnings, say(prompts, "type_other", other=other, confidence=conf, given=request_type)]
-        log.info(
-            "reviewed a request: %d passages, type %s, %.2f s", len(doc.units), chosen, time.perf_counter() - start
-        )
+        log.info("reviewed a request: %d passages, type %s, %.2f s", doc.sentences, chosen, time.perf_counter() - start)
         return Review(
             source=name,
             type=chosen,

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from assistant.drafting import export
 from assistant.review.api import Reviewer
 from assistant.review.model import Review
 from assistant.review.reply import write_reply
@@ -47,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     """Handle `uncc review`."""
+    if args.reply:  # a reply that cannot be written is reported before the work of reviewing
+        export.output_format(args.reply)
+        export.check_target(Path(args.reply).expanduser(), args.force)
     review = Reviewer(settings).review_file(Path(args.file), args.request_type)
     if args.reply:
         written = write_reply(review, Path(args.reply), force=args.force)

@@ -44,7 +44,7 @@ class DocVectors:
     section: np.ndarray  # (passages,) row in `headings` of the section heading, -1 for none
     label: np.ndarray  # (passages,) row in `headings` of the line's label, -1 for none
     top: np.ndarray  # (k, dim) the opening passages and first headings, for type detection
-    embedded: int  # how many passages were embedded (all, unless the request is longer than the limit)
+    embedded: int  # how many sentences were embedded (all, unless the request is longer than the limit)
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,9 @@ def select_units(doc: Document, limit: int) -> list[int]:
     rank = {}
     position_in_block = 0
     for i, u in enumerate(doc.units):
+        if u.whole >= 0:
+            rank[i] = 4  # a clause only adds to its sentence, already embedded: the last to take the budget
+            continue
         position_in_block = 0 if i == 0 or doc.units[i - 1].block != u.block else position_in_block + 1
         if i < TOP_UNITS or u.label:
             rank[i] = 0
@@ -108,7 +111,8 @@ def embed_document(doc: Document, embedder: Embedder, limit: int) -> DocVectors:
     label = np.array([index.get(u.label, -1) if u.label else -1 for u in units], dtype=int)
     first_heads = [index[h] for h in dict.fromkeys(u.heading for u in units if u.heading)][:TOP_HEADINGS]
     top = np.vstack([u_vec[:TOP_UNITS], h_vec[first_heads]]) if len(u_vec) else h_vec[first_heads]
-    return DocVectors(u_vec, h_vec, section, label, top.reshape(-1, dim), len(chosen))
+    sentences = sum(units[i].whole < 0 for i in chosen)
+    return DocVectors(u_vec, h_vec, section, label, top.reshape(-1, dim), sentences)
 
 
 def score_form(dv: DocVectors, fv: FormVectors) -> FormScores:
@@ -209,16 +213,32 @@ def decide(
             text[blocked, i] = 0.0
             hits[blocked, i] = False
     text += settings.pattern_bonus * hits
-    margin = settings.margin
+    clause = np.array([u.whole >= 0 for u in doc.units[: len(text)]], dtype=bool)
     # A passage counts for an element when no other element fits it clearly better, or when it has what the
-    # element's check needs (a sentence of the facts that gives the date counts for the date).
-    own_t = (text >= text.max(axis=1, keepdims=True) - margin) | hits
-    own_h = head >= head.max(axis=1, keepdims=True) - margin
+    # element's check needs (a sentence of the facts that gives the date counts for the date). A clause is short
+    # and generic ("with the payment details of their accounts") and comes close to several wordings at once:
+    # it counts only for the element it fits clearly better than any other (`clause_lead`).
+    margin = np.where(clause, -settings.clause_lead, settings.margin)[:, None]
+    runner_up = np.sort(text, axis=1)[:, -2:-1] if text.shape[1] > 1 else np.zeros((len(text), 1))
+    best = text.max(axis=1, keepdims=True)
+    # For a clause, each element against the best of the others (the runner-up, for its own best element).
+    above = np.where(clause[:, None], np.where(text >= best, runner_up, best), best)
+    own_t = (text >= above - margin) | hits
+    # A passage under a heading that names another element belongs to that element's section: it counts for a
+    # different one only if it fits it at least as well ("All stored data of the account ..., including deleted
+    # items", under "Data to be preserved", is not the reason why preservation is necessary).
+    heads_for = (head >= settings.heading_min) & (head >= head.max(axis=1, keepdims=True))
+    section_own = np.where(heads_for.any(axis=1), (text * heads_for).max(axis=1), -np.inf)[:, None]
+    own_t &= (text >= section_own) | heads_for | hits
+    own_h = head >= head.max(axis=1, keepdims=True) - settings.margin
     # How far a passage's similarity to each element stands above its similarity to the form's other elements:
     # a sentence of a note verbale that names the person sought is only moderately close to "Name of the person
     # sought" (long sentences and proper names are far from any model wording), but far closer to it than to
     # the other elements.
     stand = standout(scores.text)
+    # A clause is short and says one thing, so it stands out for some element whatever it says: it supplies an
+    # element only by coming close to it.
+    stand[clause] = 0.0
     names = {e.name: i for i, e in enumerate(scores.form.elements)}
     # A passage with what an element needs that clearly tells its partner element (`told_with`) supplies it:
     # a dated sentence of the account of the conduct gives the date of the offence.
@@ -255,7 +275,9 @@ def decide(
         if partner is not None and told_in[:, i].any():
             unit = int(np.argmax(np.where(told_in[:, i], stand[:, i] + stand[:, partner], -np.inf)))
             yield unit, [unit], "text"
-        narrative = [int(u) for u in np.flatnonzero(cand_t >= settings.unclear_min)]
+        # Only sentences closer to the element than to any other tell it: a note's sentences on the proceedings
+        # and the order come near the facts too, and would otherwise add up to a narrative that tells nothing.
+        narrative = [int(u) for u in np.flatnonzero((cand_t >= settings.unclear_min) & (t >= text.max(axis=1)))]
         if element.field.min_words and _words(doc, narrative) >= element.field.min_words * settings.narrative_factor:
             # A narrative (the facts) is told over several sentences, none of which need be close on its own.
             yield narrative[int(np.argmax(t[narrative]))], narrative, "text"
@@ -265,7 +287,8 @@ def decide(
         cand_t = np.where(own_t[:, i], t, 0.0)
         found = None  # the first way that finds the element, with why it may not suffice
         for unit, support, via in _ways(i, element, t, cand_t, np.where(own_h[:, i], head[:, i], 0.0)):
-            problem = checks.problem(element.field, [doc.units[u].text for u in support])
+            # A clause is checked with its whole sentence: the provision of law may be in the next clause.
+            problem = checks.problem(element.field, [_sentence(doc, u) for u in support])
             if not problem:
                 found = ElementMatch(element.name, "present", unit, via=via)
                 break
@@ -292,8 +315,17 @@ def standout(text: np.ndarray) -> np.ndarray:
     return np.where(spread > 1e-6, (text - text.mean(axis=1, keepdims=True)) / np.maximum(spread, 1e-6), 0.0)
 
 
-def _words(doc: Document, units: np.ndarray) -> int:
-    return sum(len(doc.units[int(u)].text.split()) for u in units)
+def _sentence(doc: Document, i: int) -> str:
+    """What the content check reads for a passage: its whole sentence for a clause, with its label for a labelled
+    value ("Nationality: Aurelian" states a nationality, "Aurelian" alone does not)."""
+    u = doc.units[i]
+    return unit_text(doc, u.whole if u.whole >= 0 else i)
+
+
+def _words(doc: Document, units: list[int]) -> int:
+    """Words in the passages, a clause not counted again when its sentence is among them."""
+    chosen = set(units)
+    return sum(len(doc.units[u].text.split()) for u in chosen if doc.units[u].whole not in chosen)
 
 
 # -- content checks ----------------------------------------------------------------------------------------

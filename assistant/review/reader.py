@@ -2,19 +2,18 @@
 
 The ingest package already refuses what must not be parsed (encrypted or image-only PDFs, damaged files, page
 bombs); this module adds the limits that suit a request rather than a treaty (a request is far smaller, so the
-size limit is lower, and a DOCX may not inflate beyond it) and says what went wrong in the receiving officer's
-terms. The text read is returned to the caller only: nothing of it is logged.
+size limit is lower, and the text of a DOCX may not inflate beyond its own, counted while inflating) and says
+what went wrong in the receiving officer's terms. The text read is returned to the caller only: nothing of it is logged.
 """
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import IngestError
 from assistant.ingest.detect import detect_format
-from assistant.ingest.extract import extract
+from assistant.ingest.extract import InflatesTooMuch, extract
 from assistant.ingest.pages import Line
 from assistant.review.errors import NotARequest, UnreadableRequest
 from assistant.review.wording import say
@@ -49,11 +48,9 @@ def read_request(path: str | Path, settings: Settings) -> RequestFile:
         raise UnreadableRequest(say(prompts, "too_large", name=path.name, size_mb=f"{size / MB:.0f}", limit_mb=limit))
     try:
         fmt = detect_format(path)
-        if fmt == "docx":
-            _check_inflation(path, settings)
-        extraction = extract(path, fmt)
-    except UnreadableRequest:
-        raise
+        extraction = extract(path, fmt, max_inflated=settings.review.max_inflated_mb * MB)
+    except InflatesTooMuch as exc:
+        raise UnreadableRequest(say(prompts, "bomb", name=path.name, limit_mb=exc.limit // MB)) from None
     except IngestError as exc:
         raise UnreadableRequest(_reworded(path.name, str(exc), prompts)) from exc
     except OSError as exc:
@@ -64,36 +61,17 @@ def read_request(path: str | Path, settings: Settings) -> RequestFile:
     return RequestFile(path.name, fmt, lines, warnings)
 
 
-def _check_inflation(path: Path, settings: Settings) -> None:
-    """Refuse a DOCX whose parts would inflate beyond the limit, from the sizes its ZIP directory declares
-    (zipfile stops at the declared size, so a part cannot inflate further than it says)."""
-    limit = settings.review.max_inflated_mb
-    try:
-        with zipfile.ZipFile(path) as zf:
-            text = zf.getinfo("word/document.xml").file_size
-            total = sum(info.file_size for info in zf.infolist())
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return  # detect_format and the extractor say what is wrong with it
-    # Pictures may make a genuine request's package larger than its text; they are never parsed.
-    if text > limit * MB or total > 4 * limit * MB:
-        size = f"{max(text, total) / MB:.0f}"
-        raise UnreadableRequest(say(settings.prompts_dir, "bomb", name=path.name, size_mb=size, limit_mb=limit))
-
-
 # What the extractors say, in their own (treaty-oriented) words, mapped to the receiving officer's terms.
 _KINDS = (
     ("no text layer", "scanned"),
     ("pages cannot be read", "scanned"),
     ("encrypted", "encrypted"),
-    ("inflates to over", "bomb"),
 )
 
 
 def _reworded(name: str, message: str, prompts: Path) -> str:
     for needle, key in _KINDS:
         if needle in message:
-            if key == "bomb":
-                return say(prompts, "unreadable", name=name, reason=message.split(": ", 1)[-1])
             return say(prompts, key, name=name)
     if "old-style Word" in message or "RTF file" in message:
         reason = say(prompts, "old_word")

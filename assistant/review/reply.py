@@ -15,7 +15,8 @@ import jinja2
 from assistant.drafting import export
 from assistant.drafting.checker import CheckReport
 from assistant.drafting.forms import FieldSpec, FormSpec
-from assistant.drafting.render import Draft, load_template, long_date
+from assistant.drafting.render import Draft, load_template
+from assistant.drafting.wording import load_wording
 from assistant.errors import KnowledgeError
 from assistant.review.elements import describe
 from assistant.review.matcher import load_checks
@@ -84,7 +85,7 @@ def render_reply(form: FormSpec, elements: list[ElementResult], prompts_dir: Pat
             items=items,
             addressee=_value(by_id.get("requesting_authority")) or FILL_IN.format(what="requesting authority"),
             reference=_value(by_id.get("reference")) or FILL_IN.format(what="their reference"),
-            today=long_date(day),
+            today=load_wording(prompts_dir, "en").date(day),  # the reply is in English, like the review
         )
     except jinja2.TemplateError as exc:
         raise KnowledgeError(f"{template.filename}: cannot be rendered ({exc}); fix the template.") from None

@@ -38,6 +38,19 @@ ABBREVIATIONS = re.compile(
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])")
 MAX_WORDS = 60
 HEADING_WORDS = 12
+# A sentence this long often gives several elements at once (a note verbale's "presents its compliments to the
+# Ministry ... and has the honour to transmit a request from the Investigating Magistrate, who directs an
+# investigation into ..."): its clauses are compared with the elements as well, since the whole sentence sits
+# midway between them all and comes close to none.
+CLAUSE_MIN_WORDS = 20
+CLAUSE_WORDS = 4  # a shorter piece stays with the clause before it
+CLAUSE_BREAK = re.compile(
+    r"(?<=[;:])\s+"
+    r"|,\s+(?=(?:who|which|whose|where|when|with|and|but|so|since|because|as|under|for|from|born|living|"
+    r"residing|a national|in order)\b)"
+    r"|\s+(?=and\s+(?:has|have|is|are|was|were|asks?|requests?|wishes|would)\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Unit:
     start: int  # offsets in Document.text
     end: int
     block: int  # the paragraph it belongs to
+    whole: int = -1  # for a clause of a long sentence, the sentence's index in Document.units
 
 
 @dataclass(frozen=True)
@@ -57,10 +71,11 @@ class Document:
     """The request as displayed, its passages and the facts about its shape that the checks use."""
 
     text: str
-    units: list[Unit]
+    units: list[Unit]  # the sentences in order, then the clauses of the long ones
     headings: list[str]  # every heading, in order
     words: int
     article_headings: int  # lines like "Article 12": many of them mean a treaty or statute, not a request
+    sentences: int  # how many of `units` are sentences (the rest are clauses)
 
 
 @dataclass
@@ -213,10 +228,29 @@ def _chunks(text: str) -> list[str]:
     return [*out, " ".join(words)]
 
 
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Where the clauses of a long sentence lie in it (start, end), or [] when it is short or has only one."""
+    if _words(sentence) < CLAUSE_MIN_WORDS:
+        return []
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in CLAUSE_BREAK.finditer(sentence):
+        if _words(sentence[start : m.start()]) >= CLAUSE_WORDS:
+            spans.append((start, m.start()))
+            start = m.end()
+    if spans and _words(sentence[start:]) < CLAUSE_WORDS:
+        start = spans.pop()[0]  # a short tail stays with the clause before it
+    spans.append((start, len(sentence)))
+    # The comma or semicolon that ends a clause is not part of it.
+    spans = [(a, a + len(sentence[a:b].rstrip(",;: "))) for a, b in spans]
+    return spans if len(spans) > 1 else []
+
+
 def segment(lines: list[Line]) -> Document:
     """The request's displayed text and its passages, each under the heading of its section."""
     parts: list[str] = []
     units: list[Unit] = []
+    parts_of: list[Unit] = []  # the clauses of long sentences, after all the sentences
     headings: list[str] = []
     offset = 0
     section = heading = ""  # the current section, and the last heading proper
@@ -246,8 +280,13 @@ def segment(lines: list[Line]) -> Document:
             for sentence in split_sentences(block.text[block.body_at :]):
                 at = block.text.find(sentence[:40], cursor)
                 at = at if at >= 0 else cursor
-                units.append(Unit(sentence, section, label, offset + at, offset + at + len(sentence), index))
+                unit = Unit(sentence, section, label, offset + at, offset + at + len(sentence), index)
+                units.append(unit)
+                parts_of += [
+                    Unit(sentence[a:b], section, label, unit.start + a, unit.start + b, index, len(units) - 1)
+                    for a, b in clauses(sentence)
+                ]
                 cursor = at + len(sentence)
         offset += len(block.text)
     text = "\n\n".join(parts)
-    return Document(text, units, headings, _words(text), article_headings)
+    return Document(text, [*units, *parts_of], headings, _words(text), article_headings, len(units))

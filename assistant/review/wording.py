@@ -15,7 +15,7 @@ MESSAGES: dict[str, set[str]] = {
     "pasted_too_large": {"size_mb", "limit_mb"},
     "scanned": {"name"},
     "encrypted": {"name"},
-    "bomb": {"name", "size_mb", "limit_mb"},
+    "bomb": {"name", "limit_mb"},
     "unreadable": {"name", "reason"},
     "old_word": set(),
     "not_word": set(),
@@ -33,14 +33,7 @@ MESSAGES: dict[str, set[str]] = {
     "type_given": {"title"},
     "type_detected": {"title", "confidence"},
     "type_other": {"other", "confidence", "given"},
-    # The Review tab
-    "tab_intro": set(),
-    "tab_file": set(),
-    "tab_paste": set(),
-    "tab_paste_hint": set(),
-    "tab_type": set(),
-    "tab_detect": set(),
-    "tab_run": set(),
+    # The Review tab's messages (its labels are the page's wording, prompts/ui.yaml, in six languages)
     "tab_no_input": set(),
     "tab_both": set(),
 }

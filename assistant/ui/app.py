@@ -12,6 +12,7 @@ work: local address, no share link, no analytics, no run history, no fonts or sc
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -40,13 +41,25 @@ from assistant.ui.conversation import (
     request_types,
     scripts,
 )
+from assistant.ui.deadline import TimeLimit
 from assistant.ui.draft import draft_api
 from assistant.ui.draft_tab import PRIVATE, draft_tab
 from assistant.ui.guard import guarded, shown_in, warning
+from assistant.ui.i18n import (
+    CHOOSE_JS,
+    LANGUAGE_HEAD,
+    START_JS,
+    label,
+    language_choices,
+    language_code,
+    page_language,
+    page_text,
+    translations,
+)
 from assistant.ui.reader import (
-    ArticleView,
     about_markdown,
     article_view,
+    index_notice,
     ingest_languages,
     ingest_upload,
     may_change_knowledge,
@@ -95,12 +108,20 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
     return user, password
 
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+def is_loopback(host: str) -> bool:
+    """Whether an app bound to `host` is reachable from this machine only: localhost, 127.0.0.0/8, ::1."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name, or empty (every interface): reachable from elsewhere
+        return False
 
 
 def exposure_warning(settings: Settings) -> str | None:
     """A warning when the app is reachable from other machines without a login, else None."""
-    if settings.host in LOOPBACK or settings.auth:
+    if is_loopback(settings.host) or settings.auth:
         return None
     return (
         f"the app listens on {settings.host}, reachable from other machines, without a login: anyone who reaches "
@@ -118,7 +139,8 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "auth": parse_auth(settings.auth),
         "theme": THEME,
         "css": CSS,
-        "head": A11Y_HEAD,  # completes Gradio's labelling for screen readers (assistant.ui.style)
+        "head": A11Y_HEAD + LANGUAGE_HEAD,  # screen readers' labels (assistant.ui.style); the page's language
+        "i18n": translations(),  # the page's fixed wording in six languages (assistant.ui.i18n)
         "footer_links": ["api"],
         "run_history": False,  # it would keep questions and case data in the browser's storage
         "enable_monitoring": False,
@@ -140,38 +162,83 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
     answerer = answerer or rt.answerer
     backend = f"language model {answerer.llm.name}" if answerer.llm else EXTRACTIVE
     with gr.Blocks(title="UNCC assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
-        gr.Markdown("# UN Convention against Cybercrime: assistant and drafting desk")
-        gr.Markdown(source_banner(rt.index.manifest.official_languages), elem_id="banner", elem_classes="uncc-banner")
+        with gr.Row(equal_height=True):
+            gr.Markdown("# " + label("page_title"))
+            language = gr.Dropdown(
+                language_choices(),
+                value="en",
+                label=label("language_label"),
+                info=label("language_info"),
+                scale=0,
+                min_width=240,
+                elem_id="language",
+            )
+        manifest = rt.index.manifest
+        gr.Markdown(
+            source_banner(manifest.official_languages, manifest.official_sources),
+            elem_id="banner",
+            elem_classes="uncc-banner",
+        )
+        _index_notice(demo, rt)
         offers = request_types(rt.settings)
         with gr.Tabs() as tabs:
-            with gr.Tab("Ask", id="ask"):
+            with gr.Tab(label("name_ask"), id="ask") as tab_ask:
                 _tab_heading("ask")
                 ask = _ask_tab(demo, answerer, backend, offers, rt.settings.web.answer_timeout)
-            with gr.Tab("Case", id="case"):
+            with gr.Tab(label("name_case"), id="case") as tab_case:
                 _tab_heading("case")
                 case_tab(rt.settings)
-            with gr.Tab("Draft", id="draft"):
+            with gr.Tab(label("name_draft"), id="draft") as tab_draft:
                 _tab_heading("draft")
                 from_answer = gr.Markdown(elem_id="draft-from-answer")  # "Draft this request" says why it opened
                 picker, show_chosen = draft_tab(rt.settings)
-            with gr.Tab("Review", id="review"):
+            with gr.Tab(label("name_review"), id="review") as tab_review:
                 _tab_heading("review")
                 review_tab(rt.settings, MODEL_GROUP)
-            with gr.Tab("Convention", id="convention"):
+            with gr.Tab(label("name_convention"), id="convention") as tab_convention:
                 _tab_heading("convention")
-                _convention_tab(demo, tabs, rt, ask)
+                _convention_tab(demo, tabs, rt, ask, language)
         _draft_from_answer(tabs, ask, picker, show_chosen, from_answer, offers)
-        with gr.Accordion("About", open=False, elem_id="about"):
+        _page_language(demo, language, [tab_ask, tab_case, tab_draft, tab_review, tab_convention])
+        with gr.Accordion(label("about"), open=False, elem_id="about"):
             gr.Markdown(about_markdown(rt, backend))
+            gr.Markdown(label("unofficial_ui"), elem_id="unofficial")
         _api_endpoints(rt.settings, answerer)
     # The one place the queue is set: callers launch the returned page as it is (another `.queue()` resets it).
     return demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
 
 
+def _index_notice(demo: gr.Blocks, rt: Runtime) -> None:
+    """Empty until a build replaces the index this app reads: each page load then says a restart serves it."""
+    notice = gr.Markdown(elem_id="index-notice")
+
+    @guarded(warning)
+    def show_index_notice() -> str:
+        return index_notice(rt.settings, rt.index)
+
+    demo.load(show_index_notice, outputs=notice, api_visibility=PRIVATE)
+
+
+def _page_language(demo: gr.Blocks, language: gr.Dropdown, tab_items: list[gr.Tab]) -> None:
+    """The page's language: on load the browser applies it (the user's choice, else its own) and the selector
+    shows it; when the user picks another, the browser keeps and applies it. Gradio relabels a tab's button only
+    when the tab itself is updated, so the server names the tabs in the language each time."""
+    names = [f"name_{item.id}" for item in tab_items]
+
+    @guarded()
+    def on_language(code: str) -> tuple[Any, ...]:
+        lang = language_code(code)
+        return lang, *(gr.Tab(label=page_text(lang, name)) for name in names)
+
+    outputs = [language, *tab_items]
+    demo.load(on_language, inputs=[language], outputs=outputs, js=START_JS, api_visibility=PRIVATE)
+    language.input(on_language, inputs=[language], outputs=outputs, api_visibility=PRIVATE)
+
+
 def _tab_heading(tab: str) -> None:
     """The tab's heading (level 2), for screen readers: on screen the tab's own button says it. A tab's sections
     are level 3 under it, so no level is skipped below the page's title (axe's heading-order rule)."""
-    gr.Markdown(f"## {ui_text(f'tab_{tab}')}", elem_id=f"{tab}-heading", elem_classes="uncc-sr-only")
+    gr.Markdown("## " + label(f"tab_{tab}"), elem_id=f"{tab}-heading", elem_classes="uncc-sr-only")
 
 
 # -- Ask ---------------------------------------------------------------------------------------------------
@@ -204,14 +271,14 @@ def _ask_tab(
             gr.Markdown(f"Backend: **{backend}**", elem_id="backend")
             # No LaTeX: a "$$" in a question must show as typed (questions are escaped, see ask.plain_markdown).
             chatbot = gr.Chatbot(
-                label="Conversation", height=460, buttons=["copy"], latex_delimiters=[], elem_id="chat"
+                label=label("ask_conversation"), height=460, buttons=["copy"], latex_delimiters=[], elem_id="chat"
             )
             # Choices and value are set by the page's script from the conversation it keeps: the server never
             # holds the list, so it takes any value (the script sends the server the chosen answer's offer only).
             draft_from = gr.Dropdown(
                 choices=[],
-                label=ui_text("draft_from"),
-                info=ui_text("draft_from_info"),
+                label=label("draft_from"),
+                info=label("draft_from_info"),
                 visible=False,
                 allow_custom_value=True,
                 elem_id="draft-from",
@@ -219,19 +286,19 @@ def _ask_tab(
             draft_this = gr.Button(visible=False, size="sm", elem_id="draft-this")
             with gr.Row():
                 msg = gr.Textbox(
-                    label=ui_text("question_label"),  # read by screen readers; the placeholder shows it on screen
-                    placeholder="Ask about the convention…",
+                    label=label("question_label"),  # read by screen readers; the placeholder shows it on screen
+                    placeholder=label("ask_placeholder"),
                     show_label=False,
                     scale=5,
                     elem_id="question",
                     autofocus=True,
                 )
-                send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
+                send = gr.Button(label("ask_send"), variant="primary", scale=1, elem_id="send")
             status = gr.Markdown(elem_id="ask-status")
-            gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label="Example questions")
+            gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label=label("ask_examples"))
         with gr.Column(scale=2):
             chips = gr.Radio(
-                label="Citations: click one to highlight its passage",
+                label=label("ask_citations"),
                 choices=[],
                 elem_id="chips",
                 elem_classes="uncc-chips",
@@ -239,18 +306,18 @@ def _ask_tab(
             to_reader = gr.Button(visible=False, size="sm", elem_id="open-in-reader")
             panel = gr.HTML(passages_html(AskState()), elem_id="passages")
             with gr.Row():
-                copy = gr.Button("Copy answer with citations", size="sm", elem_id="copy")
-                export = gr.Button(ui_text("export_button"), size="sm", elem_id="export")
+                copy = gr.Button(label("ask_copy"), size="sm", elem_id="copy")
+                export = gr.Button(label("export_button"), size="sm", elem_id="export")
             files = gr.File(
-                label=ui_text("export_files"),
+                label=label("export_files"),
                 file_count="multiple",
                 interactive=False,
                 visible=False,
                 elem_id="export-files",
             )
-            with gr.Accordion("Answer with citations (plain text)", open=False):
+            with gr.Accordion(label("ask_plain"), open=False):
                 copy_box = gr.Textbox(
-                    label="Answer with citations (plain text)",  # on screen the fold says it; read out from here
+                    label=label("ask_plain"),  # on screen the fold says it; read out from here
                     show_label=False,
                     lines=6,
                     interactive=False,
@@ -263,12 +330,13 @@ def _ask_tab(
     status_only = shown_in(shown, status)
 
     @guarded(lambda problem: (None, *status_only(problem)[1:]))
-    def on_ask(message: str, previous: dict | None) -> Iterator[tuple[Any, ...]]:
+    def on_ask(message: str, previous: dict | None, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         """Answer one question of a conversation: `previous` is the turn before it, as the page sends it
         ({"question": ..., "focus_articles": [...]}, or null). Each step returns the turn on its way; the
         conversation itself is kept by the caller."""
         before = previous_turn(previous)
-        for step, view in enumerate(ask_turn(answerer, message, before, timeout)):
+        limit = time_limit(timeout, page_language(request))
+        for step, view in enumerate(ask_turn(answerer, message, before, limit)):
             yield _ask_outputs(view, offers, first=step == 0)
 
     @guarded(lambda problem: (gr.File(value=None, visible=False), warning(problem)))
@@ -345,6 +413,11 @@ def _ask_outputs(view: AskView, offers: dict[int, RequestType], first: bool) -> 
     )
 
 
+def time_limit(seconds: float, lang: str) -> TimeLimit:
+    """The time an answer may take, with what the user reads past it in the language `lang`."""
+    return TimeLimit(seconds, page_text(lang, "answer_timeout", seconds=f"{seconds:g}"))
+
+
 def _download_folder() -> Path:
     # Inside Gradio's own cache: served without a second copy, and removed by the app's `delete_cache` timer.
     folder = Path(get_upload_folder())
@@ -386,12 +459,14 @@ def _draft_from_answer(
 # -- Convention --------------------------------------------------------------------------------------------
 
 
-def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts) -> None:
+def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts, language: gr.Dropdown) -> None:
     """The reader: chapters I-IX on the left (one fold each), the article on the right with previous/next, a
-    link to share, its related articles and guidance notes one click away; search; `?article=42` links."""
+    link to share, its related articles and guidance notes one click away; search; `?article=42` links. Titles,
+    chapters and summaries are shown in the page's language, and again whenever the user picks another."""
     kb = rt.knowledge
     official = {a.number: a for a in load_official(rt.settings)}
     chapters = table_of_contents(kb)
+    english = rt.answerer.wording("en")  # the page as built; the browser's language is applied on load
     first = article_view(kb, official, kb.articles[0].number)
     shown = gr.State(first.number)  # the article on screen, for previous/next
     with gr.Row():
@@ -399,9 +474,9 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
             folds, lists = [], []
             for ch in chapters:
                 here = ch.numeral == first.chapter
-                with gr.Accordion(ch.label, open=here, elem_id=f"toc-{ch.numeral}") as fold:
+                with gr.Accordion(ch.label(english), open=here, elem_id=f"toc-{ch.numeral}") as fold:
                     listed = gr.Radio(
-                        ch.choices,
+                        ch.choices(english),
                         value=first.number if here else None,
                         label=ui_text("toc_articles", chapter=ch.numeral),
                         show_label=False,
@@ -410,12 +485,10 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
                     )
                 folds.append(fold)
                 lists.append(listed)
-            query = gr.Textbox(
-                label="Search the convention", placeholder="e.g. preservation of traffic data", elem_id="search"
-            )
-            find = gr.Button("Search", size="sm")
+            query = gr.Textbox(label=label("search_label"), placeholder=label("search_placeholder"), elem_id="search")
+            find = gr.Button(label("search_button"), size="sm")
             results = gr.Markdown(elem_id="search-results")
-            hits = gr.Radio(label="Open a result", choices=[], visible=False, elem_id="hits")
+            hits = gr.Radio(label=label("search_open"), choices=[], visible=False, elem_id="hits")
         with gr.Column(scale=3):
             conv_status = gr.Markdown(elem_id="convention-status")
             with gr.Column(elem_id="article-view"):
@@ -425,7 +498,7 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
                     following = gr.Button(**_step_button("next", first.next), size="md", elem_id="next")
                     link = gr.Textbox(
                         share_link(None, first.number),
-                        label=ui_text("link_label"),
+                        label=label("link_label"),
                         interactive=False,
                         buttons=["copy"],
                         scale=2,
@@ -433,7 +506,7 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
                     )
                 related = gr.Radio(
                     first.related,
-                    label=ui_text("related_articles"),
+                    label=label("related_articles"),
                     elem_id="related",
                     elem_classes="uncc-chips",
                     visible=bool(first.related),
@@ -452,19 +525,32 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
     status_only = shown_in(opened, conv_status)
     unchanged = tuple(gr.skip() for _ in opened)  # previous/next at either end (their buttons are greyed out)
 
-    def show(v: ArticleView, request: gr.Request | None, note: str = "") -> tuple[Any, ...]:
-        """Every output of `opened` for the article `v`; its chapter's fold open, the others closed."""
+    def show(number: int, request: gr.Request | None, note: str = "", code: str | None = None) -> tuple[Any, ...]:
+        """Every output of `opened` for article `number` in the page's language (`code`, else the request's): its
+        chapter's fold open, the others closed, the chapters' titles in that language."""
+        lang = code or page_language(request)
+        words = rt.answerer.wording(lang)
+        v = article_view(kb, official, number, words)
         page = request.headers.get("referer") if request else None
         return (
             v.number,
-            *(gr.update(open=ch.numeral == v.chapter) for ch in chapters),
-            *(gr.update(value=v.number if ch.numeral == v.chapter else None) for ch in chapters),
+            *(gr.update(open=ch.numeral == v.chapter, label=ch.label(words)) for ch in chapters),
+            *(
+                gr.update(
+                    value=v.number if ch.numeral == v.chapter else None,
+                    choices=ch.choices(words),
+                    label=page_text(lang, "toc_articles", chapter=ch.numeral),
+                )
+                for ch in chapters
+            ),
             v.heading,
-            gr.update(**_step_button("previous", v.previous)),
-            gr.update(**_step_button("next", v.next)),
+            gr.update(**_step_button("previous", v.previous, lang)),
+            gr.update(**_step_button("next", v.next, lang)),
             share_link(page, v.number),
             gr.update(choices=v.related, value=None, visible=bool(v.related)),
-            gr.update(label=ui_text("guidance_notes", count=v.guidance_count), open=False, visible=bool(v.guidance)),
+            gr.update(
+                label=page_text(lang, "guidance_notes", count=v.guidance_count), open=False, visible=bool(v.guidance)
+            ),
             v.guidance,
             v.markdown,
             note,
@@ -472,17 +558,17 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
 
     @guarded(status_only)
     def open_article(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
-        return show(article_view(kb, official, int(number)), request)
+        return show(int(number), request)
 
     @guarded(status_only)
     def on_previous(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
         target, _ = neighbours(kb, int(number))
-        return unchanged if target is None else show(article_view(kb, official, target), request)
+        return unchanged if target is None else show(target, request)
 
     @guarded(status_only)
     def on_next(number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
         _, target = neighbours(kb, int(number))
-        return unchanged if target is None else show(article_view(kb, official, target), request)
+        return unchanged if target is None else show(target, request)
 
     @guarded(lambda problem: (warning(problem), gr.Radio(choices=[], visible=False)))
     def on_search(text: str) -> tuple[str, Any]:
@@ -495,7 +581,7 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
         card names it: `number`)."""
         if not label or not isinstance(number, int) or isinstance(number, bool):
             raise InvalidInput("Click a citation chip first: its article opens here.")
-        return gr.Tabs(selected="convention"), *show(article_view(kb, official, number), request)
+        return gr.Tabs(selected="convention"), *show(number, request)
 
     # A bad link still opens this tab, on the first article, saying which articles exist.
     @guarded(lambda problem: (gr.Tabs(selected="convention"), *status_only(problem)))
@@ -503,13 +589,13 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
         """`?article=42` opens that article in this tab; without it the reader is set up on its first article."""
         wanted = request.query_params.get("article") if request else None
         if wanted is None:
-            return gr.skip(), *show(first, request)
+            return gr.skip(), *show(first.number, request)
         try:
             number = parse_article(wanted)
         except InvalidInput as exc:
             note = warning(ui_text("bad_link", problem=str(exc), number=first.number))
-            return gr.Tabs(selected="convention"), *show(first, request, note)
-        return gr.Tabs(selected="convention"), *show(article_view(kb, official, number), request)
+            return gr.Tabs(selected="convention"), *show(first.number, request, note)
+        return gr.Tabs(selected="convention"), *show(number, request)
 
     for chooser in (*lists, related, hits):
         chooser.input(open_article, inputs=chooser, outputs=opened, api_visibility=PRIVATE)
@@ -528,12 +614,19 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts)
     ).then(None, js=SCROLL_TO_ARTICLE_JS, api_visibility=PRIVATE)
     demo.load(on_load, outputs=[tabs, *opened], api_visibility=PRIVATE)
 
+    @guarded(status_only)
+    def on_language(code: str, number: int, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """The user picked the page's language: the reader again, in it (the browser relabels the rest)."""
+        return show(int(number), request, code=code)
 
-def _step_button(direction: str, target: int | None) -> dict[str, Any]:
+    language.input(on_language, inputs=[language, shown], outputs=opened, js=CHOOSE_JS, api_visibility=PRIVATE)
+
+
+def _step_button(direction: str, target: int | None, lang: str = "en") -> dict[str, Any]:
     """Previous/next: named after the article it opens; greyed out at the first and the last article."""
     if target is None:
-        return {"value": ui_text(f"no_{direction}"), "interactive": False}
-    return {"value": ui_text(direction, number=target), "interactive": True}
+        return {"value": page_text(lang, f"no_{direction}"), "interactive": False}
+    return {"value": page_text(lang, direction, number=target), "interactive": True}
 
 
 def _official_upload(settings: Settings) -> None:
@@ -576,7 +669,7 @@ def _api_endpoints(settings: Settings, answerer: Answerer) -> None:
     @guarded()
     def ask(question: str) -> tuple[str, list[dict]]:
         """Answer one question (no conversation): the answer text and its citations."""
-        return ask_api(answerer, question, settings.web.answer_timeout)
+        return ask_api(answerer, question, time_limit(settings.web.answer_timeout, "en"))
 
     @guarded()
     def draft(request_type: str, case: str) -> tuple[str, dict]:

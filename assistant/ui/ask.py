@@ -21,7 +21,7 @@ from typing import Any
 from assistant.answering import Answerer, Turn, as_turn
 from assistant.errors import InvalidInput
 from assistant.records import Answer, Citation, provision_label
-from assistant.ui.deadline import call_within, stream_within
+from assistant.ui.deadline import TimeLimit, call_within, stream_within
 from assistant.ui.guard import user_message, warning
 
 EXAMPLES = (
@@ -39,6 +39,7 @@ REPHRASE = "Try again, or rephrase the question."
 SOURCE_NAMES = {
     "restatement": "our restatement, not the official text",
     "official": "official text (ingested)",
+    "unvalidated": "unvalidated text (stored although it failed the check; not the official text)",
     "guidance": "guidance note",
 }
 BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -77,10 +78,10 @@ class AskView:
 
 
 def ask_turn(
-    answerer: Answerer, message: object, previous: Turn | None = None, timeout: float | None = None
+    answerer: Answerer, message: object, previous: Turn | None = None, deadline: TimeLimit | None = None
 ) -> Iterator[AskView]:
     """Answer `message`, a follow-up of `previous` (the turn the browser sent with it): a placeholder first,
-    streamed text, then the final view; an answer not done within `timeout` seconds is shown as a problem. A pure
+    streamed text, then the final view; an answer not done within `deadline` is shown as a problem. A pure
     function of its inputs: nothing is kept for the next call."""
     text = message if isinstance(message, str) else ""
     if not text.strip():
@@ -92,7 +93,7 @@ def ask_turn(
     yield AskView(_with(base, asked, WORKING), "Working…", done=False)
     final: Answer | None = None
     try:
-        for item in stream_within(timeout, lambda: answerer.stream(text, previous)):
+        for item in stream_within(deadline, lambda: answerer.stream(text, previous)):
             if isinstance(item, Answer):
                 final = item
             else:  # partial text while a language model writes
@@ -231,10 +232,10 @@ def _card(c: Citation, selected: bool) -> str:
     )
 
 
-def ask_api(answerer: Answerer, question: str, timeout: float | None = None) -> tuple[str, list[dict[str, Any]]]:
+def ask_api(answerer: Answerer, question: str, deadline: TimeLimit | None = None) -> tuple[str, list[dict[str, Any]]]:
     """The `/ask` endpoint: one question, no conversation; the answer text and its citations (`AnswerTimeout`
-    when not done within `timeout` seconds)."""
+    when not done within `deadline`)."""
     if not isinstance(question, str) or not question.strip():
         raise InvalidInput(EMPTY_MESSAGE)
-    data = call_within(timeout, answerer.answer, question).as_json()
+    data = call_within(deadline, answerer.answer, question).as_json()
     return data["answer"], data["citations"]

@@ -29,6 +29,7 @@ from assistant.ui.case import (
 )
 from assistant.ui.draft_tab import PRIVATE, browser_storage
 from assistant.ui.guard import error_html, guarded, shown_in, warning
+from assistant.ui.i18n import label
 
 MAX_UPLOAD_BYTES = 2_000_000
 AUTOSAVE_KEY = "uncc-case-autosave"  # the browser's copy of the editor, under this local storage key
@@ -59,23 +60,25 @@ def case_tab(settings: Settings) -> None:
                 chosen = gr.Dropdown(
                     examples,
                     value=FIRST_EXAMPLE if FIRST_EXAMPLE in examples else examples[0],
-                    label="Example case (fictitious)",
+                    label=label("case_example"),
                     elem_id="case-examples",
                 )
-                example = gr.Button("Load the example", size="sm", elem_id="case-example")
+                example = gr.Button(label("case_load"), size="sm", elem_id="case-example")
                 upload = gr.UploadButton("Open a case file (.yaml)", file_types=[".yaml", ".yml"], size="sm")
-            editor = gr.Code(language="yaml", label="Case file (YAML)", lines=24, elem_id="case-editor")
-            today = gr.Textbox(label="Plan date (YYYY-MM-DD; empty: today)", elem_id="case-date", max_lines=1)
-            run = gr.Button("Plan", variant="primary", elem_id="case-plan")
-            with gr.Accordion("Case log: mark a step", open=False):
+            editor = gr.Code(language="yaml", label=label("case_editor"), lines=24, elem_id="case-editor")
+            today = gr.Textbox(label=label("case_date"), elem_id="case-date", max_lines=1)
+            run = gr.Button(label("case_plan"), variant="primary", elem_id="case-plan")
+            with gr.Accordion(label("case_log"), open=False):
                 with gr.Row():
-                    step = gr.Number(label="Step number", precision=0, minimum=1, elem_id="case-step")
-                    status = gr.Dropdown(["sent", "answered", "refused"], label="Outcome", elem_id="case-outcome")
-                    on = gr.Textbox(label="On (YYYY-MM-DD; empty: the plan date)", max_lines=1, elem_id="case-on")
-                mark = gr.Button("Record in the case log", elem_id="case-mark")
+                    step = gr.Number(label=label("case_step"), precision=0, minimum=1, elem_id="case-step")
+                    status = gr.Dropdown(
+                        ["sent", "answered", "refused"], label=label("case_outcome"), elem_id="case-outcome"
+                    )
+                    on = gr.Textbox(label=label("case_on"), max_lines=1, elem_id="case-on")
+                mark = gr.Button(label("case_mark"), elem_id="case-mark")
         with gr.Column(scale=1):
             timeline = gr.HTML(elem_id="case-plan-view")
-            files = gr.File(label="Downloads", file_count="multiple", interactive=False, elem_id="case-files")
+            files = gr.File(label=label("downloads"), file_count="multiple", interactive=False, elem_id="case-files")
             message = gr.Markdown(elem_id="case-status")
 
     replace = gr.Checkbox(value=True, visible=False)  # set by CONFIRM in the browser

@@ -422,9 +422,16 @@ const UNCC = (() => {
     forget();
     return { history: empty(), discarded: true };
   };
-  // The server escaped both texts; '<' is escaped again in case the storage was edited by hand: never a tag.
-  const message = (role, text) => ({ role: role, metadata: null, options: null,
-    content: [{ type: "text", text: String(text).replace(/</g, "&lt;") }] });
+  // The server escaped both texts; '<' is escaped again in case the storage was edited by hand: never a tag,
+  // but for the one wrapper an answer in another language comes in (ask.chat_text), rebuilt here from its
+  // two-letter language and its direction only.
+  const WRAPPED = /^&lt;div lang="([a-z]{2})" dir="(rtl|ltr)">([\\s\\S]*)&lt;\\/div>$/;
+  const message = (role, text) => {
+    let safe = String(text).replace(/</g, "&lt;");
+    const wrapped = role === "assistant" ? WRAPPED.exec(safe) : null;
+    if (wrapped) { safe = `<div lang="${wrapped[1]}" dir="${wrapped[2]}">${wrapped[3]}</div>`; }
+    return { role: role, metadata: null, options: null, content: [{ type: "text", text: safe }] };
+  };
   const messages = (h) => h.turns.flatMap((t) => [message("user", t.user), message("assistant", t.answer)]);
   const previous = (h) => (h.turns.length ? h.turns[h.turns.length - 1].context : null);
   const skip = { __type__: "update" };

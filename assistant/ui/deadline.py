@@ -5,6 +5,9 @@ handler waits for it at most the limit: past it, the user reads `AnswerTimeout`'
 thread is free for the next request. A streamed answer (a language model's) is stopped at its next step; an
 extractive answer that overruns finishes in the background and is thrown away. The pool is bounded, so answers
 that never end cannot pile up threads: once it is full, further questions wait in it, and time out in turn.
+
+What the user reads then comes with the limit (`TimeLimit.message`): the caller words it from prompts/ui.yaml
+(`answer_timeout`) in the page's language, so this module holds no wording.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from typing import TypeVar
 
 from assistant.errors import AssistantError
@@ -29,29 +33,30 @@ class AnswerTimeout(AssistantError):
     """An answer took longer than the web app allows."""
 
 
-def timeout_message(seconds: float) -> str:
-    return (
-        f"No answer within {seconds:g} seconds, so this question was stopped: the server is busy, or the question "
-        "is unusually long. Try again in a moment, or ask a shorter question."
-    )
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long one answer may take, and what the user reads when it takes longer."""
+
+    seconds: float
+    message: str
 
 
-def call_within(seconds: float | None, fn: Callable[..., T], *args: object) -> T:
-    """`fn(*args)`, or `AnswerTimeout` when it has not returned after `seconds` (None: no limit, no thread)."""
-    if seconds is None:
+def call_within(limit: TimeLimit | None, fn: Callable[..., T], *args: object) -> T:
+    """`fn(*args)`, or `AnswerTimeout` when it has not returned within the limit (None: no limit, no thread)."""
+    if limit is None:
         return fn(*args)
     future = _POOL.submit(fn, *args)
     try:
-        return future.result(timeout=seconds)
+        return future.result(timeout=limit.seconds)
     except FutureTimeout:
         future.cancel()  # still waiting for a worker: it never starts
-        raise AnswerTimeout(timeout_message(seconds)) from None
+        raise AnswerTimeout(limit.message) from None
 
 
-def stream_within(seconds: float | None, make: Callable[[], Iterator[T]]) -> Iterator[T]:
-    """The items of `make()`, made in a worker thread; `AnswerTimeout` once `seconds` have passed since the start
+def stream_within(limit: TimeLimit | None, make: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The items of `make()`, made in a worker thread; `AnswerTimeout` once the limit has passed since the start
     before the last one came. The producer stops at its next item when the consumer is gone (None: no limit)."""
-    if seconds is None:
+    if limit is None:
         yield from make()
         return
     items: queue.Queue[tuple[str, object]] = queue.Queue()
@@ -74,19 +79,19 @@ def stream_within(seconds: float | None, make: Callable[[], Iterator[T]]) -> Ite
             items.put((_FAILED, exc))
 
     future = _POOL.submit(produce)
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + limit.seconds
     try:
         while True:
             try:
                 kind, value = items.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise AnswerTimeout(timeout_message(seconds)) from None
+                raise AnswerTimeout(limit.message) from None
             if kind == _DONE:
                 return
             if kind == _FAILED:
                 raise value  # type: ignore[misc]
             if time.monotonic() > deadline:  # a stream still writing at the limit is stopped too
-                raise AnswerTimeout(timeout_message(seconds))
+                raise AnswerTimeout(limit.message)
             yield value  # type: ignore[misc]
     finally:
         stop.set()

@@ -50,6 +50,7 @@ from assistant.ui.draft import (
     write_case_file,
 )
 from assistant.ui.guard import error_html, guarded, shown_in, warning
+from assistant.ui.i18n import label
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 AUTOSAVE_KEY = "uncc-draft-autosave"  # the browser's copy of the forms, under this local storage key
@@ -124,11 +125,15 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
     out = _DraftOutputs(
         gr.HTML(first_view.checklist, elem_id="checklist", render=False),
         gr.Markdown(first_view.preview, elem_id="preview", render=False),
-        gr.File(label="Downloads", file_count="multiple", interactive=False, elem_id="downloads", render=False),
+        gr.File(label=label("downloads"), file_count="multiple", interactive=False, elem_id="downloads", render=False),
         gr.Markdown(elem_id="draft-status", render=False),
         gr.State(False),
         gr.Dropdown(
-            [(forms[t].title, t) for t in types], value=first, label="Request type", elem_id="draft-type", render=False
+            [(forms[t].title, t) for t in types],
+            value=first,
+            label=label("draft_type"),
+            elem_id="draft-type",
+            render=False,
         ),
         gr.JSON(None, visible=False),
     )
@@ -136,9 +141,9 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
         notice_text = gr.Markdown(elem_id="draft-restore-text", elem_classes="uncc-banner")
         with gr.Row():
             restore = gr.Button(
-                desk_text("restore_draft"), variant="primary", size="sm", scale=0, elem_id="draft-restore-yes"
+                label("restore_draft"), variant="primary", size="sm", scale=0, elem_id="draft-restore-yes"
             )
-            discard = gr.Button(desk_text("discard_draft"), size="sm", scale=0, elem_id="draft-restore-no")
+            discard = gr.Button(label("discard_draft"), size="sm", scale=0, elem_id="draft-restore-no")
     restore_note = gr.Markdown(visible=False, elem_id="draft-restore-note")  # what became of the autosave
     with gr.Row():
         with gr.Column(scale=3):
@@ -148,24 +153,24 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
             for t in types:
                 with gr.Column(visible=t == first, elem_id=f"form-{t}") as column:
                     with gr.Row():
-                        example = gr.Button("Start from example", size="sm")
-                        save = gr.Button(desk_text("save_case"), size="sm", elem_id=f"save-case-{t}")
+                        example = gr.Button(label("draft_example"), size="sm")
+                        save = gr.Button(label("save_case"), size="sm", elem_id=f"save-case-{t}")
                         upload = gr.UploadButton(
-                            desk_text("open_case"), file_types=[".yaml", ".yml"], size="sm", elem_id=f"open-case-{t}"
+                            label("open_case"), file_types=[".yaml", ".yml"], size="sm", elem_id=f"open-case-{t}"
                         )
                     note = gr.Markdown(elem_id=f"case-note-{t}")
-                    states = gr.Radio([], label=desk_text("choose_state"), visible=False, elem_id=f"case-states-{t}")
+                    states = gr.Radio([], label=label("choose_state"), visible=False, elem_id=f"case-states-{t}")
                     with gr.Column(visible=False, elem_id=f"confirm-{t}") as confirm:
                         question = gr.Markdown(CONFIRM_EXAMPLE)
                         with gr.Row():
-                            replace = gr.Button("Replace with the example", variant="stop", size="sm")
-                            keep = gr.Button("Keep what I typed", size="sm")
+                            replace = gr.Button(label("draft_replace_example"), variant="stop", size="sm")
+                            keep = gr.Button(label("draft_keep"), size="sm")
                     inputs, own = widgets(forms[t]), len(forms[t].fields)
                     fields = [_component(w, t) for w in inputs[:own]]
-                    gr.Markdown(desk_text("closing_intro"), elem_id=f"closing-intro-{t}")
+                    gr.Markdown(label("closing_intro"), elem_id=f"closing-intro-{t}")
                     with gr.Row(elem_id=f"closing-{t}"):  # place, date, signatory: the closing block
                         fields += [_component(w, t) for w in inputs[own:]]
-                    build = gr.Button("Prepare DOCX, PDF and Markdown", variant="primary")
+                    build = gr.Button(label("draft_build"), variant="primary")
                 groups[t] = (column, fields)
                 parts = _FormParts(
                     fields, example, save, upload, note, states, gr.State(None), build, confirm, question, replace,
@@ -173,11 +178,11 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
                 )  # fmt: skip
                 _wire_form(settings, t, parts, out)
         with gr.Column(scale=2):
-            gr.Markdown("### Completeness")  # under the tab's heading (level 2, app._tab_heading)
+            gr.Markdown("### " + label("draft_completeness"))  # under the tab's heading (level 2, app._tab_heading)
             out.checklist.render()
             out.files.render()
             out.status.render()
-    with gr.Accordion("Preview", open=True):
+    with gr.Accordion(label("draft_preview"), open=True):
         out.preview.render()
     every = [c for _, fields in groups.values() for c in fields]
     columns = [g[0] for g in groups.values()]

@@ -16,16 +16,24 @@ from urllib.parse import urlsplit, urlunsplit
 
 from assistant import __version__
 from assistant.errors import InvalidInput
+from assistant.index import LoadedIndex, newer_generation
 from assistant.knowledge import ARTICLE_COUNT, ROMAN, KnowledgeBase, knowledge_files
+from assistant.official import OfficialSource
 from assistant.prompts import PROMPTS, checked_wording
 from assistant.records import Article, GuidanceNote, Passage
 from assistant.retrieve import HybridRetriever
 from assistant.runtime import Runtime
 from assistant.settings import Settings
+from assistant.translations import Language, english
 from assistant.ui.ask import AskState, chip_label
+from assistant.ui.i18n import page_text
 
 SEARCH_RESULTS = 6
 SNIPPET_CHARS = 280
+INGESTED_HEADINGS = {
+    "official": "### Official text (ingested)",
+    "unvalidated": "### Unvalidated text (stored although it failed the check; not the official text)",
+}
 RESTATEMENT_NOTE = (
     "**Our restatement, not the official text.** The convention texts in this app are a plain-English "
     "restatement (A/RES/79/243, annex). Check the wording against an authentic text before quoting it."
@@ -49,6 +57,11 @@ UI_TEXT = {
     "related_articles": set(),
     "open_in_reader": {"number"},
     "bad_link": {"problem", "number"},
+    "banner_text": {"language", "file", "digest"},
+    "banner_official": {"texts"},
+    "banner_unvalidated": {"texts"},
+    "banner_rest": set(),
+    "index_newer": {"version", "built_at", "current"},
     # The Ask tab's conversation (assistant.ui.conversation)
     "history_restored": {"count"},
     "history_discarded": set(),
@@ -93,17 +106,21 @@ class Chapter:
     title: str
     articles: tuple[tuple[int, str], ...]  # (number, title)
 
-    @property
-    def label(self) -> str:
-        """'Chapter V. International cooperation (arts. 35–52)'; 'art. 22' for a chapter of one article."""
+    def label(self, language: Language) -> str:
+        """'Chapter V. International cooperation (arts. 35–52)'; 'art. 22' for a chapter of one article; in
+        another language, its title translated and the span with that language's article label."""
         first, last = self.articles[0][0], self.articles[-1][0]
-        span = f"art. {first}" if first == last else f"arts. {first}–{last}"
-        return ui_text("toc_chapter", chapter=self.numeral, title=self.title, span=span)
+        numbers = str(first) if first == last else f"{first}–{last}"
+        if language.code == "en":
+            span = f"art. {first}" if first == last else f"arts. {first}–{last}"
+        else:
+            span = language.label(numbers)
+        title = language.chapters.get(self.numeral, self.title)
+        return page_text(language.code, "toc_chapter", chapter=self.numeral, title=title, span=span)
 
-    @property
-    def choices(self) -> list[tuple[str, int]]:
-        """('Art. 42. International cooperation for …', 42) for each article of the chapter."""
-        return [(f"Art. {n}. {title}", n) for n, title in self.articles]
+    def choices(self, language: Language) -> list[tuple[str, int]]:
+        """('Art. 42. International cooperation for …', 42) for each article of the chapter, titles translated."""
+        return [(_article_choice(language, n, title), n) for n, title in self.articles]
 
 
 @dataclass(frozen=True)
@@ -121,15 +138,35 @@ class ArticleView:
     next: int | None
 
 
-def source_banner(official_languages: list[str]) -> str:
-    """The line at the top of every page saying whose text is shown."""
+def source_banner(official_languages: list[str], sources: list[OfficialSource]) -> str:
+    """The line at the top of every page saying whose text is shown: each ingested text by its file and SHA-256,
+    a text stored although it failed the check apart from the official ones."""
     if not official_languages:
         return RESTATEMENT_NOTE
-    langs = ", ".join(official_languages)
-    return (
-        f"**Official text ingested ({langs}).** Passages marked *official text* quote it; everything else "
-        "is our plain-English restatement, not the official text."
-    )
+    from assistant.ingest.parse import get_language
+
+    by_lang = {s.lang: s for s in sources}
+    named: dict[bool, list[str]] = {True: [], False: []}
+    for code in official_languages:
+        source, language = by_lang.get(code), get_language(code).name
+        if source is None:  # stored before sources were recorded: its language is all that is known
+            named[True].append(language)
+            continue
+        text = ui_text("banner_text", language=language, file=source.file, digest=source.sha256)
+        named[source.validated].append(text)
+    parts = [ui_text(f"banner_{kind}", texts="; ".join(named[ok])) for ok, kind in _BANNERS if named[ok]]
+    return " ".join([*parts, ui_text("banner_rest")])
+
+
+_BANNERS = ((True, "official"), (False, "unvalidated"))
+
+
+def index_notice(settings: Settings, index: LoadedIndex) -> str:
+    """Empty, or the notice that the index was rebuilt since this app opened it and a restart serves it."""
+    newer = newer_generation(settings, index)
+    if newer is None:
+        return ""
+    return ui_text("index_newer", version=newer.version, built_at=newer.built_at, current=index.manifest.version)
 
 
 def table_of_contents(kb: KnowledgeBase) -> list[Chapter]:
@@ -180,28 +217,39 @@ def chip_article(state: AskState, label: str | None) -> int | None:
     return next((c.article for c in state.citations if chip_label(c) == label), None)
 
 
-def article_view(kb: KnowledgeBase, official: dict[int, Article], number: int) -> ArticleView:
+def article_view(
+    kb: KnowledgeBase, official: dict[int, Article], number: int, language: Language | None = None
+) -> ArticleView:
     """One article: official text first where ingested, then our restatement; its guidance notes and related
-    articles apart, to be shown one click away; its neighbours for previous/next."""
+    articles apart, to be shown one click away; its neighbours for previous/next. In another `language`, the
+    title, chapter, summary and headings are translated (unofficially); the restatement itself stays in English,
+    and says so."""
+    language = language or english()
+    code = language.code
     article = kb.article(number)
     if article is None:
         raise InvalidInput(f"Article {number} is not in the knowledge base; restore knowledge/ from git.")
+    chapter_title = language.chapters.get(article.chapter, article.chapter_title)
     heading = "\n\n".join(
         [
-            f"## Article {number}. {article.title}",
-            f"Chapter {article.chapter}. {article.chapter_title} · confidence: {article.confidence}"
+            "## " + page_text(code, "reader_heading", number=number, title=language.title(number, article.title)),
+            page_text(code, "reader_chapter", chapter=article.chapter, title=chapter_title)
+            + f" · confidence: {article.confidence}"
             + (f" · mirrors: {', '.join(article.mirrors)}" if article.mirrors else ""),
         ]
     )
     parts = []
     if number in official:
-        parts += ["### Official text (ingested)", *_paragraphs(official[number])]
-    parts += ["### Our restatement", f"> {RESTATEMENT_NOTE}", f"**Summary.** {article.summary}"]
+        parts += [INGESTED_HEADINGS[official[number].source], *_paragraphs(official[number])]
+    parts += [f"### {page_text(code, 'reader_restatement')}", f"> {RESTATEMENT_NOTE}"]
+    parts.append(f"**{page_text(code, 'reader_summary')}** {language.summary(number, article.summary)}")
+    if code != "en":  # what follows is the English restatement: said in the reader's language
+        parts.append(f"*{page_text(code, 'reader_english')}*")
     parts += _paragraphs(article)
     if article.practice_notes:
-        parts += ["### Practice notes", article.practice_notes]
+        parts += [f"### {page_text(code, 'reader_notes')}", article.practice_notes]
     notes = [g for g in kb.guidance if number in g.articles]
-    related = [(f"Art. {r}. {kb.article(r).title}", r) for r in article.related if kb.article(r) is not None]
+    related = [(_article_choice(language, r, kb.article(r).title), r) for r in article.related if kb.article(r)]
     before, after = neighbours(kb, number)
     return ArticleView(
         number=number,
@@ -214,6 +262,11 @@ def article_view(kb: KnowledgeBase, official: dict[int, Article], number: int) -
         previous=before,
         next=after,
     )
+
+
+def _article_choice(language: Language, number: int, english_title: str) -> str:
+    """'Art. 42. Expedited preservation of stored electronic data', the title in `language`."""
+    return page_text(language.code, "reader_article", number=number, title=language.title(number, english_title))
 
 
 def _paragraphs(article: Article) -> list[str]:
@@ -244,7 +297,9 @@ def search(retriever: HybridRetriever, query: object) -> tuple[str, list[tuple[s
 def _hit(p: Passage) -> str:
     snippet = " ".join(p.text.split())
     snippet = snippet if len(snippet) <= SNIPPET_CHARS else snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    kind = {"official": "official text", "guidance": "guidance note"}.get(p.source, "restatement")
+    kind = {"official": "official text", "unvalidated": "unvalidated text", "guidance": "guidance note"}.get(
+        p.source, "restatement"
+    )
     if p.article is None:
         return f"**Guidance: {p.title}** ({p.heading}; {kind}): {snippet}"
     return f"**{p.label}** {p.title} ({kind}): {snippet}"

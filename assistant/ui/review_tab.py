@@ -2,7 +2,8 @@
 passage highlighted in the request's text, the points to weigh before executing it, and download the reply (Word
 and Markdown).
 
-The logic is `assistant.review`; this module lays it out, with its wording from prompts/review/messages.yaml.
+The logic is `assistant.review`; this module lays it out: its labels are the page's wording
+(prompts/ui.yaml, in six languages), its messages from prompts/review/messages.yaml.
 The request's text is shown to the user who gave it and kept nowhere else: the reply files go to Gradio's own
 cache, which `delete_cache` clears.
 """
@@ -25,6 +26,7 @@ from assistant.review.reply import write_reply
 from assistant.review.wording import say
 from assistant.settings import Settings
 from assistant.ui.guard import guarded, shown_in, warning
+from assistant.ui.i18n import label
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 FILE_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
@@ -36,35 +38,30 @@ SYMBOLS = {"present": "✓", "unclear": "?", "missing": "✗"}
 def review_tab(settings: Settings, concurrency_id: str | None = None) -> None:
     """The tab's content, inside the caller's `gr.Tab`; `concurrency_id` is the page's group for model calls."""
     reviewer = Reviewer(settings)
-    wording = settings.prompts_dir
-
-    def text_of(key: str) -> str:
-        return say(wording, key)
-
     types = drafting.list_types(settings)
-    choices = [(text_of("tab_detect"), DETECT), *((drafting.form(t, settings).title, t) for t in types)]
-    gr.Markdown(text_of("tab_intro"))
+    choices = [(label("review_detect"), DETECT), *((drafting.form(t, settings).title, t) for t in types)]
+    gr.Markdown(label("review_intro"))
     with gr.Row():
         with gr.Column(scale=2):
-            upload = gr.File(label=text_of("tab_file"), file_types=FILE_TYPES, type="filepath", elem_id="review-file")
+            upload = gr.File(label=label("review_file"), file_types=FILE_TYPES, type="filepath", elem_id="review-file")
             pasted = gr.Textbox(
-                label=text_of("tab_paste"),
-                placeholder=text_of("tab_paste_hint"),
+                label=label("review_paste"),
+                placeholder=label("review_paste_hint"),
                 lines=6,
                 max_lines=16,
                 elem_id="review-paste",
             )
-            kind = gr.Dropdown(choices, value=DETECT, label=text_of("tab_type"), elem_id="review-type")
-            run = gr.Button(text_of("tab_run"), variant="primary", elem_id="review-run")
+            kind = gr.Dropdown(choices, value=DETECT, label=label("review_type"), elem_id="review-type")
+            run = gr.Button(label("review_run"), variant="primary", elem_id="review-run")
             summary = gr.Markdown(elem_id="review-summary")
             checklist = gr.HTML(elem_id="review-checklist")
             points = gr.Markdown(elem_id="review-points")
         with gr.Column(scale=3):
             text = gr.HTML(elem_id="review-text")
             files = gr.File(
-                label="Reply (Word and Markdown)", file_count="multiple", interactive=False, elem_id="review-reply"
+                label=label("review_reply"), file_count="multiple", interactive=False, elem_id="review-reply"
             )
-            with gr.Accordion("Reply (preview)", open=False):
+            with gr.Accordion(label("review_reply_preview"), open=False):
                 preview = gr.Markdown(elem_id="review-reply-preview")
     outputs = [summary, checklist, points, text, files, preview]
 
