@@ -69,8 +69,9 @@ def _other_languages(
         terms = partial(expand, lang=code, glossary=glossary)
         named = partial(article_numbers, lang=code, glossary=glossary)
         language = languages.get(code, languages["en"])  # a knowledge folder without this language's titles
+        # Off by default (they made answers worse on dev): then their shipped files are not even read.
         texts = line_texts(retriever.passages, language) if multi.translated_lines else {}
-        lines = line_vectors(settings.knowledge_dir, code, texts, embedder)
+        lines = line_vectors(settings.knowledge_dir, code, texts, embedder) if texts else {}
         search = retriever.localized(code, embedder, terms, named, multi.lexical_weight, lines)
         out[code] = Answerer(
             search, answer_settings, backend, knowledge.overviews, language, foreign=language.code != code
