@@ -20,15 +20,14 @@ collection for this knowledge version from vectors.npy when the server lacks it.
 
 vectors-multilingual.npy holds the same passages embedded with the multilingual model, for questions in the other
 five languages. Embedding them takes minutes on 2 cores, so the repository ships them
-(knowledge/vectors/, written by `make vectors`, keyed by a hash of the model and of every embedded text); a build
-copies them when the key matches and embeds afresh otherwise (after an official text is ingested, for example).
+(knowledge/vectors/, written by `make vectors`, with a hash of each embedded text); a build copies the row of
+every unchanged passage and embeds only the others (an ingested official text, a knowledge file edited since).
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -45,12 +44,13 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.chunking import build_passages, embedding_text
 from assistant.dense import DenseIndex, collection_name, fill_collection, open_dense, write_embedded
-from assistant.embeddings import MULTILINGUAL_ID, get_embedder, get_multilingual_embedder, model_id, packaged_model_path
+from assistant.embeddings import get_embedder, get_multilingual_embedder, model_id, packaged_model_path
 from assistant.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexReadOnly
 from assistant.knowledge import knowledge_files, load_knowledge
 from assistant.official import OfficialSource, load_official, official_files, official_sources
 from assistant.records import Passage
 from assistant.settings import Settings
+from assistant.shipped_vectors import ship, vectors_for
 
 SCHEMA = 7  # bump when the passage layout, metadata or store configuration changes, so old indexes rebuild
 log = logging.getLogger(__name__)
@@ -259,56 +259,29 @@ def build_index(settings: Settings, *, progress: bool = False) -> Manifest:
 
 
 MULTILINGUAL_FILE = "vectors-multilingual.npy"
-SHIPPED = ("vectors", "multilingual.npy")  # under the knowledge folder, with multilingual.json beside it
+SHIPPED = "multilingual"  # the passages' set in knowledge/vectors/ (assistant/shipped_vectors.py)
 
 
-def multilingual_key(passages: Sequence[Passage]) -> str:
-    """What the multilingual vectors depend on: the model and every text it embeds, in order."""
-    digest = hashlib.sha256(MULTILINGUAL_ID.encode())
-    for p in passages:
-        digest.update(b"\0" + embedding_text(p).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def shipped_multilingual(knowledge_dir: Path, passages: Sequence[Passage]) -> np.ndarray | None:
-    """The vectors shipped with the knowledge, if they were made from exactly these passages."""
-    path = knowledge_dir.joinpath(*SHIPPED)
-    try:
-        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        if info.get("key") != multilingual_key(passages):
-            return None
-        vectors = np.load(path)
-    except (OSError, ValueError):
-        return None
-    return vectors.astype(np.float32) if vectors.shape == (len(passages), info.get("dimension")) else None
+def passage_texts(passages: Sequence[Passage]) -> dict[str, str]:
+    """What the multilingual model reads of each passage, by passage id."""
+    return {p.id: embedding_text(p) for p in passages}
 
 
 def multilingual_vectors(passages: Sequence[Passage], knowledge_dir: Path, *, progress: bool = False) -> np.ndarray:
-    """The shipped vectors when they fit these passages, else the passages embedded now (minutes)."""
-    shipped = shipped_multilingual(knowledge_dir, passages)
-    if shipped is not None:
-        return shipped
-    log.info("Embedding %d passages with the multilingual model (the shipped vectors do not fit).", len(passages))
-    return get_multilingual_embedder().encode([embedding_text(p) for p in passages], progress=progress)
+    """The passages' multilingual vectors: shipped where a passage is unchanged, embedded now otherwise (an
+    ingested official text, a knowledge file edited since `make vectors`)."""
+    texts = passage_texts(passages)
+    vectors = vectors_for(knowledge_dir, SHIPPED, texts, get_multilingual_embedder(), progress=progress)
+    return np.stack([vectors[key] for key in texts]).astype(np.float32)
 
 
 def ship_multilingual(settings: Settings, *, progress: bool = True) -> Path:
-    """Embed the knowledge's own passages (no official text) with the multilingual model and store them in the
-    knowledge folder as float16, with their key: `make vectors` after the knowledge changes."""
+    """`make vectors`: store the knowledge's own passages (no official text) embedded with the multilingual model
+    in the knowledge folder, embedding only those changed since the last time."""
     kb = load_knowledge(settings.knowledge_dir)
     passages = build_passages(kb.articles, kb.guidance, settings.chunking.max_chars, kb.answers)
-    vectors = get_multilingual_embedder().encode([embedding_text(p) for p in passages], progress=progress)
-    path = settings.knowledge_dir.joinpath(*SHIPPED)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors.astype(np.float16))
-    info = {
-        "model": MULTILINGUAL_ID,
-        "key": multilingual_key(passages),
-        "count": len(passages),
-        "dimension": int(vectors.shape[1]),
-    }
-    path.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    return path
+    embedder = get_multilingual_embedder()
+    return ship(settings.knowledge_dir, SHIPPED, passage_texts(passages), embedder, progress=progress)
 
 
 def _swap_in(home: Path, target: Path) -> None:
