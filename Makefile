@@ -53,12 +53,14 @@ vectors: setup
 bench: index
 	$(BIN)/python -m evals.bench
 
-# Simulated users against the real app on a free local port: requests, errors, latency, the app's memory. Not part
-# of `make test`. Larger: make loadtest LOAD_USERS=50 LOAD_SECONDS=60
+# Simulated users against the real app on a free local port: requests, errors, latency, throughput, CPU per request,
+# the app's memory. Not part of `make test`. Larger: make loadtest LOAD_USERS=50 LOAD_SECONDS=300. Saturation (no
+# reading time between questions: the most the app serves): make loadtest LOAD_THINK=0
 LOAD_USERS ?= 20
 LOAD_SECONDS ?= 60
+LOAD_THINK ?= 5
 loadtest: index
-	$(BIN)/python -m evals.loadtest --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+	$(BIN)/python -m evals.loadtest --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --think $(LOAD_THINK)
 
 clean:
 	rm -rf .uncc evals/results

@@ -94,8 +94,8 @@ def main() -> int:
     settings = get_settings()
     try:
         from assistant.runtime import load_runtime
-        from assistant.ui import build_app, launch_options
-        from assistant.ui.app import exposure_warning
+        from assistant.ui import build_app
+        from assistant.ui.app import exposure_warning, serve
 
         print("Opening the index and the model (the first start builds the index: about a minute) ...", file=sys.stderr)
         runtime = load_runtime(settings, progress=sys.stderr.isatty())
@@ -103,7 +103,7 @@ def main() -> int:
             log.warning(warning)
         page = build_app(runtime)  # the queue is set here
         try:
-            page.launch(**launch_options(settings))
+            serve(page, settings)
         except OSError:  # the server's own log line above says why (uvicorn's "error while attempting to bind")
             print(
                 f"error: the app cannot listen on {settings.host}:{settings.port}: the port is taken, or the address "

@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import Field
 
 from assistant import __version__
-from assistant.errors import AssistantError, DraftError, InvalidInput
+from assistant.errors import AssistantError, InvalidInput
 from assistant.knowledge import ARTICLE_COUNT
 from assistant.settings import Settings
 
@@ -90,12 +90,10 @@ class Desk:
     def check_request(self, request_type: str, case_yaml: str) -> dict:
         """`uncc draft TYPE --case FILE --check --json`, with the case file's text given inline."""
         from assistant.drafting import api
-        from assistant.drafting.case import MAX_CASE_BYTES, parse_case
+        from assistant.drafting.case import parse_case
 
         api.form(request_type, self.settings)  # an unknown type is reported first, with the valid ones
-        if len(case_yaml.encode("utf-8")) > MAX_CASE_BYTES:
-            raise DraftError(f"The case is over {MAX_CASE_BYTES // 10**6} MB; a case file must stay under that.")
-        case = parse_case(case_yaml, source="case_yaml")
+        case = parse_case(case_yaml, source="case_yaml", settings=self.settings)
         return api.check(request_type, case, self.settings).model_dump(mode="json")
 
 

@@ -86,6 +86,11 @@ class AnswerSettings(_Section):
     line_lexical_weight: float = Field(
         0.1, description="Weight of shared words (BM25, scaled to the best line) when answer lines are ranked."
     )
+    notes_penalty: float = Field(
+        0.05,
+        description="Subtracted from a practice-note line's rank, so that a line restating a provision of the "
+        "article comes first when it fits about as well (see docs/evaluation.md, 2026-12-08).",
+    )
     lead_words: int = Field(40, description="A lead sentence taken from a passage is cut to about this many words.")
     max_points: int = Field(3, description="Supporting points after the lead sentence, at most.")
     max_chars: int = Field(
@@ -162,9 +167,12 @@ class MultilingualSettings(_Section):
     duplicate_above: float = Field(0.96, description="As answer.duplicate_above, for the multilingual model.")
     overview_min: float = Field(0.88, description="As answer.overview_min, for the multilingual model.")
     any_type_min: float = Field(
-        0.86,
+        0.89,
         description="As answer.any_type_min, for the multilingual model: above 90% of the non-background questions "
-        "of the multilingual dev set (their best background line: median 0.80, 90th percentile 0.83).",
+        "of the multilingual dev set (their best background line: median 0.80, 90th percentile 0.83). At 0.86 "
+        "overviews answered non-English dev questions whose English originals got none; at 0.89 (2026-12-08, "
+        "525 non-English dev questions) citation precision 0.453 -> 0.642, recall 0.561 -> 0.576, abstention "
+        "unchanged (replayed: 0.87 gave most of the precision, 0.89 all of it).",
     )
     background_min: float = Field(
         0.80,
@@ -245,11 +253,19 @@ class DraftingSettings(_Section):
         description="Characters a case (a request's fields, or a whole case file) may hold in all: about 60 "
         "pages. Bounds the time of rendering: a PDF of 100,000 characters took 5 s on 2 busy cores (2026-12-07).",
     )
+    max_case_file_kb: int = Field(
+        1_000,
+        ge=10,
+        description="Kilobytes (1,000 bytes) a case file may take, checked by its size before it is read or parsed, "
+        "from disk, an upload or the API: parsing YAML costs about a second per megabyte on a busy core (a 2 MB file "
+        "took 6.7 s before being refused by the character limits). A case at `max_case_chars`, even in a script of "
+        "three bytes a character, stays under it with its field names and comments.",
+    )
 
 
 class ReviewSettings(_Section):
     """The receiving desk (`uncc review`). The similarity thresholds were calibrated on evals/review/dev only, with
-    `python -m evals.review_eval --calibrate` (2026-12-07, 15 requests); the figures are in docs/review.md."""
+    `python -m evals.review_eval --calibrate` (2026-12-08, 19 requests); the figures are in docs/review.md."""
 
     max_file_mb: int = Field(
         10, ge=1, description="A request file larger than this many MB is refused (a 40-page request is under 1 MB)."
@@ -275,7 +291,7 @@ class ReviewSettings(_Section):
         "on two threads and 1.7 s on one, measured on a loaded 2-core machine: the second thread mostly waits.",
     )
     present_min: float = Field(
-        0.52, description="An element is present when a passage that no other element fits better is this similar."
+        0.50, description="An element is present when a passage that no other element fits better is this similar."
     )
     unclear_min: float = Field(
         0.30, description="Below `present_min`, an element is unclear when its closest passage is this similar."
@@ -314,9 +330,9 @@ class ReviewSettings(_Section):
         "needs (a date, a provision of law, a telephone number ...: prompts/review/checks.yaml).",
     )
     type_title_weight: float = Field(
-        0.1,
+        0.3,
         description="Weight of the opening passages' match with a type's title and phrases, against the coverage of "
-        "the type's own required elements (those most forms share are left out); 0.1 gave the widest smallest "
+        "the type's own required elements (those most forms share are left out); 0.3 gave the widest smallest "
         "margin of the right type on dev.",
     )
     type_article_bonus: float = Field(
@@ -362,8 +378,15 @@ class WebSettings(_Section):
     max_sessions: int = Field(
         500,
         ge=10,
-        description="Sessions kept at most (each holds its own copy of the page, about 1 MB); beyond it the least "
-        "recently used goes. Gradio's default is 10,000.",
+        description="Sessions kept at most (each holds the components its page's handlers changed, and its "
+        "`gr.State` values); beyond it the least recently used goes. Gradio's default is 10,000.",
+    )
+    model_threads: int = Field(
+        1,
+        ge=1,
+        description="Threads the embedding model uses for one question in the web app. One: the app already answers "
+        "two questions at a time, and a second model thread mostly spins waiting for the first (measured on a busy "
+        "2-core machine: 205 ms of CPU per `/ask` on two threads, 37-44 ms on one; see docs/evaluation.md).",
     )
 
 

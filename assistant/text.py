@@ -91,8 +91,20 @@ SELF_REFERENCE = re.compile(
 )
 
 
+# ...except where the question is about the name itself ("why is it called the Hanoi Convention?", "the
+# 'Hanoi Convention'"): there the name is the subject, and dropping it left nothing to find the answer with.
+NAMING = re.compile(r"(?:\bcall(?:ed|s)?(?:\s+it)?|\bknown\s+as|\bnamed?|\bnicknamed?|\btitled?)\s+(?:the\s+)?$", re.I)
+QUOTES = tuple("'\"‘’“”")
+
+
+def _drop_reference(match: re.Match) -> str:
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    quoted = before.endswith(QUOTES) and after.startswith(QUOTES)
+    return match.group(0) if quoted or NAMING.search(before[-40:]) else " "
+
+
 def without_self_reference(text: str) -> str:
-    stripped = " ".join(SELF_REFERENCE.sub(" ", text).split())
+    stripped = " ".join(SELF_REFERENCE.sub(_drop_reference, text).split())
     return stripped if any(ch.isalnum() for ch in stripped) else text
 
 

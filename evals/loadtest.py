@@ -1,6 +1,7 @@
 """Load test (not a test of the suite): the real app under N simulated users for T seconds, and its memory.
 
     make loadtest                                   # 20 users for 60 s
+    make loadtest LOAD_THINK=0                      # saturation: no reading time, the most the app serves
     python -m evals.loadtest --users 50 --seconds 60 [--think 5] [--idle 60] [--json out.json]
 
 Starts `app.py` on a free loopback port (the index in UNCC_HOME, as `make run` uses it), then each simulated
@@ -10,9 +11,12 @@ a new one, until the time is up. Sessions take turns between the `/ask` API endp
 page itself calls (`/chat`), whose replies change the page (citation chips, buttons) and so are kept by Gradio
 per session.
 
-Prints the requests, errors, latency p50/p95, the app's resident memory (RSS) at the start, its peak, at the
-end of the load and after `--idle` seconds with no users, and whether every question asked more than once got
-the same citations each time. Exit status 0 when there was no error and the citations agreed, else 1.
+Prints the requests, errors, latency p50/p95, the throughput (answered requests a second: with `--think 0` the
+users ask again at once, so it is the most the app serves), the CPU time the app and this client spent per
+request (they share the machine's cores; CPU time depends less on what else runs than latency does), the app's
+resident memory (RSS) at the start, its peak, at the end of the load and after `--idle` seconds with no users,
+and whether every question asked more than once got the same citations each time. Exit status 0 when there was
+no error and the citations agreed, else 1.
 Timings depend on what else the machine runs: compare runs made on the same machine, at the same load.
 """
 
@@ -67,6 +71,16 @@ class Memory:
     end: float = 0.0
     idle: float = 0.0
     samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds since the load began, MB)
+
+
+@dataclass(frozen=True)
+class Load:
+    """What the load took: its wall time and the CPU time the app and this client (the simulated users) used in
+    it, in seconds."""
+
+    wall: float = 0.0
+    app_cpu: float = 0.0
+    client_cpu: float = 0.0
 
 
 # -- arguments and summary (tested in tests/test_loadtest.py) ------------------------------------------------
@@ -128,10 +142,19 @@ def inconsistent(requests: Sequence[Request]) -> dict[str, list[tuple[str, ...]]
 
 
 def summarize(
-    requests: Sequence[Request], memory: Memory, *, users: int, seconds: float, idle: float
+    requests: Sequence[Request],
+    memory: Memory,
+    load: Load,
+    *,
+    users: int,
+    seconds: float,
+    think: float,
+    idle: float,
 ) -> dict[str, Any]:
-    """The figures the run prints: counts, latency of the answered requests, memory, citation agreement."""
+    """The figures the run prints: counts, latency and throughput of the answered requests, CPU time per request,
+    memory, citation agreement."""
     ok = [r.seconds * 1000 for r in requests if not r.error]
+    per_request = 1000 / max(1, len(requests))
     errors: dict[str, int] = {}
     for r in requests:
         if r.error:
@@ -147,7 +170,13 @@ def summarize(
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "by_endpoint": {e: sum(r.endpoint == e for r in requests) for e in sorted({r.endpoint for r in requests})},
+        "think_s": think,
         "latency_ms": {"p50": round(_percentile(ok, 50), 1), "p95": round(_percentile(ok, 95), 1)},
+        "throughput_rps": round(len(ok) / load.wall, 2) if load.wall else 0.0,
+        "cpu_ms_per_request": {
+            "app": round(load.app_cpu * per_request, 1),
+            "client": round(load.client_cpu * per_request, 1),
+        },
         "memory_mb": {
             "start": round(memory.start, 1),
             "peak": round(memory.peak, 1),
@@ -164,10 +193,13 @@ def format_summary(s: dict[str, Any]) -> str:
     idle_key = next(k for k in mem if k.startswith("after_"))
     kinds = "".join(f"\n  {n} × {k}" for k, n in s["error_kinds"].items())
     bad = s["inconsistent_citations"]
+    cpu = s["cpu_ms_per_request"]
     lines = [
-        f"{s['users']} users for {s['seconds']:g} s: {s['requests']} requests "
+        f"{s['users']} users for {s['seconds']:g} s, {s['think_s']:g} s think time: {s['requests']} requests "
         f"({', '.join(f'/{e} {n}' for e, n in s['by_endpoint'].items())}), {s['errors']} errors{kinds}",
-        f"latency of answered requests: p50 {s['latency_ms']['p50']:.0f} ms, p95 {s['latency_ms']['p95']:.0f} ms",
+        f"latency of answered requests: p50 {s['latency_ms']['p50']:.0f} ms, p95 {s['latency_ms']['p95']:.0f} ms; "
+        f"throughput {s['throughput_rps']:.2f} requests/s",
+        f"CPU time per request: app {cpu['app']:.0f} ms, load client {cpu['client']:.0f} ms",
         f"app resident memory (MB): start {mem['start']:.0f}, peak {mem['peak']:.0f}, "
         f"end of load {mem['end_of_load']:.0f}, {idle_key.replace('_', ' ')} {mem[idle_key]:.0f}",
         f"questions asked more than once: {s['repeated_questions']}; with differing citations: {len(bad)}",
@@ -177,6 +209,14 @@ def format_summary(s: dict[str, Any]) -> str:
 
 
 # -- the app and its memory ----------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time one process has used, in seconds (Linux: /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        # The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def rss_mb(pid: int) -> float:
@@ -263,10 +303,14 @@ class Sampler(threading.Thread):
 
 def open_session(url: str) -> Any:
     """A new session, as a page or a script opens one; its requests wait as long as an answer may take (the
-    client's own default, 5 s, would count a busy server's slow reply as an error)."""
+    client's own default, 5 s, would count a busy server's slow reply as an error). The app is reached over plain
+    HTTP on loopback, so no certificate is checked: with checking on, the client loads the CA bundle for every
+    HTTP call it makes, which cost more CPU than the app spent answering and so measured the client, not the app."""
     from gradio_client import Client
 
-    return Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": REQUEST_TIMEOUT_S})
+    return Client(
+        url, verbose=False, download_files=False, ssl_verify=False, httpx_kwargs={"timeout": REQUEST_TIMEOUT_S}
+    )
 
 
 def ask_once(client: Any, endpoint: str, question: str) -> tuple[str, ...]:
@@ -348,7 +392,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sampler.start()
             print(f"{args.users} users for {args.seconds:g} s at {url} ...", file=sys.stderr)
             requests: list[Request] = []
-            deadline = time.monotonic() + args.seconds
+            began, app_cpu, client_cpu = time.monotonic(), cpu_seconds(proc.pid), time.process_time()
+            deadline = began + args.seconds
             threads = [
                 threading.Thread(target=user, args=(i, url, questions, args, deadline, requests), daemon=True)
                 for i in range(args.users)
@@ -358,6 +403,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 time.sleep(min(0.1, args.seconds / max(1, 10 * args.users)))  # not all in the same instant
             for t in threads:
                 t.join(timeout=max(0.0, deadline - time.monotonic()) + REQUEST_TIMEOUT_S + 10)
+            load = Load(
+                wall=time.monotonic() - began,
+                app_cpu=cpu_seconds(proc.pid) - app_cpu,
+                client_cpu=time.process_time() - client_cpu,
+            )
             memory.end = rss_mb(proc.pid)
             memory.peak = sampler.phase_peak
             print(f"load over; idle for {args.idle:g} s ...", file=sys.stderr)
@@ -371,7 +421,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"the app's log ends:\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
         finally:
             stop_app(proc)
-    summary = summarize(list(requests), memory, users=args.users, seconds=args.seconds, idle=args.idle)
+    summary = summarize(
+        list(requests), memory, load, users=args.users, seconds=args.seconds, think=args.think, idle=args.idle
+    )
     summary["memory_samples"] = memory.samples
     return summary
 

@@ -28,7 +28,7 @@ from assistant.review.segment import Document, segment
 from assistant.settings import PROJECT_ROOT, ReviewSettings, Settings
 
 ROOT = PROJECT_ROOT / "evals" / "review"
-SETS = ("dev", "heldout", "fresh", "fresh2")
+SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
 
 
 @dataclass
@@ -252,6 +252,7 @@ GRID = {
     "heading_min": [x / 100 for x in range(45, 90, 5)],
     "margin": [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15],
     "pattern_bonus": [0.0, 0.02, 0.04, 0.06, 0.08, 0.1],
+    "clause_lead": [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12],
 }
 TYPE_GRID = {
     "type_title_weight": [x / 10 for x in range(11)],

@@ -9,8 +9,9 @@ import pytest
 
 from assistant.answering import Answerer
 from assistant.prompts import abstain_sentence, message
+from assistant.records import Passage
 from assistant.settings import AnswerSettings
-from tests.fakes import FakeSearch
+from tests.fakes import PASSAGES, FakeSearch, article
 
 # The fake's bag-of-words vectors are far less similar than a real model's: floors scaled down to match.
 SETTINGS = AnswerSettings(abstain_below=0.1, line_floor=0.2, polarity_min=0.5, point_floor=0.1, min_relative=0.1)
@@ -91,6 +92,9 @@ def test_each_stage_is_timed_once_and_the_total_is_measured(answerer):
         ("What exactly counts as 'subscriber information' under the treaty?", "definition"),
         ("Which provisions of the convention deal with protecting children online?", "overview"),
         ("Is this convention good for human rights?", "opinion"),
+        ("Is the treaty the triumph of multilateralism its backers say it is?", "opinion"),
+        ("Does the treaty strike the right balance between policing and privacy?", "opinion"),
+        ("What is the convention's full title?", "background"),
         ("When does the convention enter into force?", "background"),
         ("How long must preserved data be kept?", "fact"),
         ("How do we get subscriber data from a provider abroad?", "procedure"),
@@ -101,3 +105,33 @@ def test_question_types_come_from_the_patterns_in_prompts(question, kind):
     from assistant.prompts import question_type
 
     assert question_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "crime"),
+    [
+        ("Where do I park ransom crypto so that it can't be frozen under the treaty?", True),
+        ("How do we ask another State to freeze crypto so that it cannot be moved?", False),
+    ],
+)
+def test_evading_freezing_is_crime_help(question, crime):
+    from assistant.prompts import matches
+
+    assert matches("crime_help", question, "en") is crime
+
+
+def test_a_provision_line_leads_before_a_practice_note_that_fits_about_as_well():
+    note = Passage(
+        id="answer:42:4",
+        text="Preservation of stored data lasts long: at least 60 days.",
+        kind="answer",
+        heading="notes",
+        hint="How long does preservation of stored data last?",
+        **article(42, "Preservation"),
+    )
+    question = "How long does preservation of stored data last?"
+    search = FakeSearch([*PASSAGES, note])
+    unpenalised = Answerer(search, SETTINGS.model_copy(update={"notes_penalty": 0.0})).answer(question)
+    assert unpenalised.text.startswith("Preservation of stored data lasts long")  # the note fits a bit better
+    lead = Answerer(search, SETTINGS).answer(question).text.splitlines()[0]
+    assert lead.startswith("Preservation of stored data lasts at least 60 days")

@@ -4,7 +4,8 @@ One app process serves every check of the app (it is the slow part): it starts w
 an orphaned temp folder of a "crashed" run, refuses anonymous API calls, answers `/ask` and drafts through
 `/draft` with a case whose every free-text field carries a fresh marker, then is stopped with SIGTERM. One CLI
 process runs `uncc ask`, `uncc draft` (DOCX and PDF) and `uncc plan` (drafts, calendar, a case-log entry) on the
-same kind of case. Both run with a private TMPDIR and HOME, and with an audit hook (a `sitecustomize` on
+same kind of case, started first so that it runs while the app starts (the two start-ups, each mostly on one core,
+overlap on the machine's cores). Both run with a private TMPDIR and HOME, and with an audit hook (a `sitecustomize` on
 PYTHONPATH) that writes down every socket connect, send and name lookup. The tests then look for the marker in
 every log, every temp file still there after the requests, the HOME, any file written under the system temp dir
 during the run, and the data folder; and check that every connection stayed on this machine.
@@ -208,8 +209,12 @@ def run_started() -> float:
 
 
 @pytest.fixture(scope="module")
-def served(full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: float) -> Iterator[Served]:
+def served(
+    full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: float, cli_process: CliProcess
+) -> Iterator[Served]:
     from gradio_client import Client
+
+    del cli_process  # asked for only to be started first: it runs while the app starts
 
     base = tmp_path_factory.mktemp("app-process")
     env, tmp, home, net = _isolated(base, "app", full_home)
@@ -316,8 +321,23 @@ class Ran:
     net: list[list]
 
 
+@dataclass
+class CliProcess:
+    """The CLI process, running; `ran` waits for it and looks at what it left."""
+
+    proc: subprocess.Popen
+    marker: str
+    tmp: Path
+    home: Path
+    net: Path
+    desk: Path
+    stderr: Path
+    chosen: dict[str, Path]
+    case_files: tuple[Path, Path]  # the single-request file and the whole-case file
+
+
 @pytest.fixture(scope="module")
-def ran(full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: float) -> Ran:
+def cli_process(full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: float) -> Iterator[CliProcess]:
     base = tmp_path_factory.mktemp("cli-process")
     env, tmp, home, net = _isolated(base, "cli", full_home)
     marker = f"mark{uuid.uuid4().hex}"
@@ -340,30 +360,39 @@ def ran(full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: 
     ]
     argv = base / "commands.json"
     argv.write_text(json.dumps(commands), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-c", CLI_DRIVER, str(argv)],
-        cwd=desk,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT_S,
-    )
-    mine = {single, whole, *(p for p in files_under(out))}
+    stderr = base / "cli.stderr"  # a file, not a pipe: nobody reads it until the process ends
+    with open(stderr, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CLI_DRIVER, str(argv)], cwd=desk, env=env, stdout=subprocess.DEVNULL, stderr=err
+        )
+    try:
+        yield CliProcess(proc, marker, tmp, home, net, desk, stderr, chosen, (single, whole))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def ran(cli_process: CliProcess, full_home: Path, tmp_path_factory: pytest.TempPathFactory, run_started: float) -> Ran:
+    cli = cli_process
+    returncode = cli.proc.wait(timeout=START_TIMEOUT_S)
+    mine = {*cli.case_files, *(p for p in files_under(cli.chosen["drafts"].parent))}
     everywhere = [
-        *files_under(tmp),
-        *files_under(home),
-        *files_under(desk),
+        *files_under(cli.tmp),
+        *files_under(cli.home),
+        *files_under(cli.desk),
         *files_under(full_home, since=run_started),
         *files_under(Path(tempfile.gettempdir()), since=run_started, skip=tmp_path_factory.getbasetemp()),
     ]
     return Ran(
-        marker=marker,
-        returncode=proc.returncode,
-        stderr=proc.stderr,
-        chosen=chosen,
-        case_file=whole,
-        marked_outside=[p for p in holding(iter(everywhere), marker) if p not in mine],
-        net=_events(net),
+        marker=cli.marker,
+        returncode=returncode,
+        stderr=cli.stderr.read_text(encoding="utf-8", errors="replace"),
+        chosen=cli.chosen,
+        case_file=cli.case_files[1],
+        marked_outside=[p for p in holding(iter(everywhere), cli.marker) if p not in mine],
+        net=_events(cli.net),
     )
 
 

@@ -8,6 +8,7 @@ The handlers are the tabs' own, taken from a page holding the tab alone (no inde
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -25,12 +26,12 @@ from assistant.ui.case_tab import case_tab
 from assistant.ui.draft import (
     AUTOSAVE_VERSION,
     DESK_TEXT,
-    MAX_UPLOAD_BYTES,
     autosave_with,
     case_file_text,
     desk_text,
     desk_texts,
     example_values,
+    form_translations,
     read_autosave,
     values_from_case,
     widgets,
@@ -58,20 +59,26 @@ def blank(form) -> list:
 
 
 def _handlers(demo: gr.Blocks, *ids: str) -> dict:
-    """The handlers of the page whose inputs or outputs include one of the elements `ids` (by elem_id prefix)."""
+    """The handlers of the page whose inputs or outputs include one of the elements `ids` (by elem_id prefix);
+    those that read the page's language selector last are called with English."""
     found = {}
     for fn in demo.fns.values():
         names = [getattr(c, "elem_id", None) or "" for c in [*fn.inputs, *fn.outputs]]
         if fn.fn is not None and any(n.startswith(ids) for n in names):
-            found.setdefault(fn.name, fn.fn)
+            in_english = fn.inputs and getattr(fn.inputs[-1], "elem_id", None) == "language"
+            found.setdefault(fn.name, functools.partial(_last, fn.fn, "en") if in_english else fn.fn)
     return found
+
+
+def _last(fn, value, *args):
+    return fn(*args, value)
 
 
 @pytest.fixture
 def draft_page(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> gr.Blocks:
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     with gr.Blocks() as demo:
-        draft_tab(settings)
+        draft_tab(settings, gr.Dropdown(["en", "fr"], value="en", elem_id="language"))
     return demo
 
 
@@ -172,13 +179,14 @@ def test_a_bad_case_file_is_explained_and_the_form_left_untouched(handlers, form
     assert not Path(path).exists()  # the upload is not kept on the server
 
 
-def test_a_case_file_over_10_mb_is_refused_before_it_is_read(handlers, form, empty, tmp_path, monkeypatch):
-    path = _upload(tmp_path, b"a" * (10 * 2**20))  # 10 MB (MiB) of text: over the limit of 10,000,000 bytes
-    assert Path(path).stat().st_size > MAX_UPLOAD_BYTES
-    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("read before the size was checked"))
+def test_a_case_file_over_the_size_limit_is_refused_before_it_is_read(handlers, form, empty, tmp_path, monkeypatch):
+    path = _upload(tmp_path, b"a" * 1_000_001)  # over the default limit of 1,000 kB
+    read = Path.read_text  # the message is still read from prompts/
+    unread = lambda p, *a, **k: pytest.fail("read unchecked") if str(p) == path else read(p, *a, **k)  # noqa: E731
+    monkeypatch.setattr(Path, "read_text", unread)
     out = handlers["on_upload"](path, *empty)
     n = len(widgets(form))
-    assert all(v == SKIP for v in out[:n]) and "must stay under 10 MB" in out[n + 5]
+    assert all(v == SKIP for v in out[:n]) and "the case file is 1,000 kB, over the 1,000 kB" in out[n + 5]
 
 
 def test_a_case_file_opens_into_an_empty_form_and_asks_before_replacing_typed_content(handlers, settings, form, empty):
@@ -362,10 +370,11 @@ def _closed(form, values: list) -> list:
 
 def test_every_form_ends_with_the_closing_blocks_labelled_inputs(draft_page, settings):
     boxes = {c.elem_id: c for c in draft_page.blocks.values() if isinstance(c, gr.Textbox) and c.elem_id}
+    english = form_translations(settings)["en"]  # the labels are translation keys, shown in the page's language
     for request_type in drafting.list_types(settings):
-        labels = [boxes[f"{request_type}-{name}"].label for name in CLOSING]
+        labels = [english[boxes[f"{request_type}-{name}"].label.key] for name in CLOSING]
         assert labels == ["Place of signature", "Date of signature", "Name and function of the signing officer"]
-        assert all(boxes[f"{request_type}-{name}"].info for name in CLOSING)  # what each is for, read out too
+        assert all(english[boxes[f"{request_type}-{name}"].info.key] for name in CLOSING)  # what each is for
     assert boxes["preservation-closing_date"].placeholder == "YYYY-MM-DD"
 
 

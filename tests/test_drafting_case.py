@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.drafting import api
-from assistant.drafting.case import MAX_CASE_BYTES, MAX_FIELD_CHARS, parse_case, read_case_file
+from assistant.drafting.case import MAX_FIELD_CHARS, parse_case, read_case_file
 from assistant.errors import DraftError
 
 SECRET = "Jane Secret-Witness"  # stands for personal data: it must never appear in an error message
@@ -59,8 +59,8 @@ def test_case_file_not_utf8(tmp_path: Path) -> None:
 def test_oversized_case_file_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as fh:  # sparse: the size is what matters, not the content
-        fh.truncate(MAX_CASE_BYTES + 1)
-    with pytest.raises(DraftError, match="must stay under 20 MB"):
+        fh.truncate(20_000_000)
+    with pytest.raises(DraftError, match=r"huge\.yaml: the case file is 20,000 kB, over the 1,000 kB"):
         read_case_file(path)
 
 
@@ -133,8 +133,9 @@ def test_ten_megabytes_in_a_field_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DraftError) as err:
         api.check("mla", {"facts": huge})
     assert f"'facts' is longer than {MAX_FIELD_CHARS:,} characters" in str(err.value)
-    message = _check_file(tmp_path, f"facts: {huge}\n", "mla")
+    message = _check_file(tmp_path, f"facts: {huge[:200_000]}\n", "mla")  # a file under the size limit
     assert "line 1: 'facts' is longer than 100,000 characters" in message
+    assert "over the 1,000 kB a case file may take" in _check_file(tmp_path, f"facts: {huge}\n", "mla")
 
 
 def test_field_at_the_limit_is_accepted() -> None:

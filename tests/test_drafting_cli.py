@@ -182,7 +182,8 @@ def test_usage_errors(uncc, tmp_path: Path, args: list[str], message: str) -> No
         ("facts: fine\noffences:\n  - one\n  bad: [unclosed\n", "case.yaml:4: not valid YAML"),
         (f"facts: fine\noffence_date: {SECRET}\n", "line 2: 'offence_date' must be a date written YYYY-MM-DD"),
         (f"facts: fine\nwitness: {SECRET}\n", "line 2: unknown field 'witness' (not in the mla form)"),
-        ("facts: " + "x" * 10_000_000 + "\n", "line 1: 'facts' is longer than 100,000 characters"),
+        ("facts: " + "x" * 200_000 + "\n", "line 1: 'facts' is longer than 100,000 characters"),
+        ("facts: " + "x" * 10_000_000 + "\n", "case.yaml: the case file is 10,000 kB, over the 1,000 kB"),
     ],
 )
 def test_bad_case_files(uncc, tmp_path: Path, text: str, message: str) -> None:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
-from evals.loadtest import MAX_USERS, Memory, Request, format_summary, inconsistent, parse_args, summarize
+from evals.loadtest import (
+    MAX_USERS,
+    Load,
+    Memory,
+    Request,
+    cpu_seconds,
+    format_summary,
+    inconsistent,
+    parse_args,
+    summarize,
+)
 
 
 def test_defaults_are_small_and_bounded():
@@ -12,6 +25,7 @@ def test_defaults_are_small_and_bounded():
     assert (args.users, args.seconds, args.think, args.idle, args.endpoints) == (20, 60, 5, 60, ("ask", "chat"))
     args = parse_args(["--users", "50", "--seconds", "90", "--endpoints", "/ask"])
     assert (args.users, args.seconds, args.endpoints) == (50, 90, ("ask",))
+    assert parse_args(["--think", "0"]).think == 0  # saturation: every user asks again at once
 
 
 @pytest.mark.parametrize(
@@ -44,20 +58,34 @@ def _requests() -> list[Request]:
 
 def test_summary_counts_latency_memory_and_disagreeing_citations():
     memory = Memory(start=700, peak=900.04, end=850, idle=760)
-    s = summarize(_requests(), memory, users=6, seconds=60, idle=30)
+    s = summarize(
+        _requests(), memory, Load(wall=2.5, app_cpu=0.3, client_cpu=0.06), users=6, seconds=60, think=0, idle=30
+    )
     assert s["requests"] == 6 and s["errors"] == 1 and s["error_kinds"] == {"ReadTimeout: timed out": 1}
     assert s["by_endpoint"] == {"ask": 5, "chat": 1}
     assert s["latency_ms"] == {"p50": 300.0, "p95": 480.0}  # answered requests only
+    assert s["throughput_rps"] == 2.0  # 5 answered in 2.5 s
+    assert s["cpu_ms_per_request"] == {"app": 50.0, "client": 10.0}  # over all 6 requests
     assert s["memory_mb"] == {"start": 700, "peak": 900.0, "end_of_load": 850, "after_30s_idle": 760}
     assert s["repeated_questions"] == 2
     assert s["inconsistent_citations"] == {"/ask q2": [("p3",), ("p4",)]}
     text = format_summary(s)
-    assert "6 users for 60 s: 6 requests (/ask 5, /chat 1), 1 errors" in text
-    assert "p50 300 ms, p95 480 ms" in text
+    assert "6 users for 60 s, 0 s think time: 6 requests (/ask 5, /chat 1), 1 errors" in text
+    assert "p50 300 ms, p95 480 ms; throughput 2.00 requests/s" in text
+    assert "CPU time per request: app 50 ms, load client 10 ms" in text
     assert "start 700, peak 900, end of load 850, after 30s idle 760" in text
     assert "with differing citations: 1" in text
 
 
 def test_identical_citations_agree():
     assert inconsistent(_requests()[:3]) == {}
-    assert summarize([], Memory(), users=1, seconds=1, idle=0)["latency_ms"] == {"p50": 0.0, "p95": 0.0}
+    empty = summarize([], Memory(), Load(), users=1, seconds=1, think=5, idle=0)
+    assert empty["latency_ms"] == {"p50": 0.0, "p95": 0.0} and empty["throughput_rps"] == 0.0
+
+
+def test_cpu_time_of_a_process_grows_with_its_work():
+    before = cpu_seconds(os.getpid())
+    spent = time.process_time()
+    while time.process_time() - spent < 0.05:  # busy for 50 ms of CPU
+        pass
+    assert cpu_seconds(os.getpid()) - before >= 0.03  # clock ticks are 10 ms

@@ -244,7 +244,7 @@ def test_aliases_and_oversized_files_are_refused(tmp_path: Path, run):
     big = tmp_path / "big.yaml"
     big.write_text(case_text("  offence: " + "x" * 5_000_000 + "\n"), encoding="utf-8")
     code, out, err = run("plan", "--case", str(big))
-    assert code == 2 and "MB" in err and out == ""
+    assert code == 2 and "over the 1,000 kB a case file may take" in err and out == ""
 
 
 # -- the command ---------------------------------------------------------------------------------------------

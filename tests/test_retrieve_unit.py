@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.knowledge import load_knowledge
 from assistant.retrieve import HybridRetriever
+from assistant.text import without_self_reference
 from tests.fakes import numpy_retriever
 
 
@@ -28,3 +29,15 @@ def test_filters_are_plain_values(tiny_knowledge):
 def test_a_named_article_is_boosted(tiny_knowledge):
     hits = _retriever(tiny_knowledge).retrieve("what does article 7 say about extradition", 3)
     assert hits[0].article == 7
+
+
+def test_the_conventions_name_is_dropped_unless_the_question_is_about_the_name():
+    assert without_self_reference("Under the Hanoi Convention, is dual criminality required?") == (
+        ", is dual criminality required?"
+    )
+    assert "UNCC" not in without_self_reference("Does UNCC require a 24/7 point of contact?")
+    assert without_self_reference("Does 'electronic data' in the treaty include programs?") == (
+        "Does 'electronic data' include programs?"
+    )
+    assert "Hanoi Convention" in without_self_reference("Why is it called the Hanoi Convention?")
+    assert "Hanoi Convention" in without_self_reference("Why call it the 'Hanoi Convention' if adopted in New York?")

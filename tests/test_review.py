@@ -25,7 +25,7 @@ from assistant.knowledge import load_knowledge, load_map
 from assistant.review.api import Reviewer
 from assistant.review.considerations import load_points
 from assistant.review.errors import NotARequest, UnreadableRequest
-from assistant.review.matcher import _sentence, _words
+from assistant.review.matcher import _sentence, _words, load_checks, with_clauses
 from assistant.review.model import Review
 from assistant.review.segment import segment
 from assistant.review.wording import messages
@@ -59,7 +59,9 @@ def reviews(reviewer: Reviewer) -> dict[str, Review]:
 def test_the_set_has_enough_requests_of_enough_types():
     types = {sidecar(p)["type"] for p in REQUESTS}
     assert len(REQUESTS) >= 16 and len(types) >= 4
-    for p in REQUESTS:  # every id in a sidecar is an element of the form
+    sidecars = sorted(SET.glob("*/*.yaml"))  # the never-seen sets too, which the tests do not review
+    assert {p.parent.name for p in sidecars} >= {"dev", "heldout", "fresh", "fresh2", "fresh3"}
+    for p in sidecars:  # every id in a sidecar is an element of the form
         form = yaml.safe_load((PROJECT_ROOT / "knowledge" / "forms" / f"{sidecar(p)['type']}.yaml").read_text())
         names = {f["name"] for f in form["fields"]}
         listed = {n for key in ("left_out", "vague", "absent", "ignore") for n in sidecar(p).get(key) or []}
@@ -182,6 +184,59 @@ def test_structure_a_label_ends_at_a_blank_line_and_numbers_leave_headings():
     assert units["1) the statements,"].heading == "What we need"  # the items of a label's list stay with it
     assert units["2) the login IP addresses."].heading == "What we need"
     assert units["The persons responsible are unknown."].heading == "Persons concerned"
+
+
+def test_structure_a_scan_keeps_a_label_value_and_its_sentences_whole():
+    lines = [
+        "CYBER CRIME UNIT          page 1 of 2",
+        "",
+        "SUBJECT: expedited preservation of stored",
+        "data - ransomware attack on the water authority",
+        "",
+        "1. Your office preserved the data at our",
+        "request no. CD-1402 of 3 December 2026.",
+        "",
+        "3. The communication concerned: the session",
+        "of 1 December 2026.",
+        "",
+        "4. We ask you to disclose the traffic data at",
+        "page 2 of 2",
+        "once.",
+    ]
+    doc = segment([Line(t) for t in lines])
+    units = {u.text: u for u in doc.units}
+    # The value a line break cut goes on over the next line; the page marks are not text.
+    subject = units["expedited preservation of stored data - ransomware attack on the water authority"]
+    assert subject.label == "SUBJECT"
+    assert "page" not in doc.text
+    # A numbered line that the next line continues in lower case is a paragraph, not a heading ...
+    assert "1. Your office preserved the data at our request no. CD-1402 of 3 December 2026." in units
+    assert "Your office preserved the data at our" not in doc.headings
+    # ... and the numbered item after a numbered label is its sibling, not its value.
+    assert units["4. We ask you to disclose the traffic data at once."].heading == "CYBER CRIME UNIT"
+
+
+def test_checks_know_what_an_element_cannot_come_from():
+    checks = load_checks(Settings().prompts_dir)
+    rule = checks.patterns
+    # The dual-criminality threshold, its clause included, is not the requesting State's penalty.
+    dual = (
+        "Both offences are also offences under the law of Norland (sections 202a and 263a of its Criminal Code), "
+        "where each is punishable by imprisonment for a maximum term of more than one year."
+    )
+    doc = segment([Line(dual)])
+    assert "dual" in checks.excluded["penalties"]
+    mask = checks.masks(doc)["dual"]
+    assert doc.units[-1].text.startswith("where") and not mask[-1]  # the clause alone does not say "also"
+    assert with_clauses(mask, doc).all()
+    # A list of enclosed statements is not a warrant, and a request to preserve announces no later request.
+    assert not rule["decision"].search("The statements of two investigators are enclosed, in order to help.")
+    assert rule["decision"].search("A warrant for his arrest was issued on 1 March 2025.")
+    assert not rule["later_request"].search("We request the expedited preservation of stored data.")
+    assert rule["later_request"].search("A request for mutual legal assistance will follow.")
+    assert rule["nationality"].search("He is a national of Kestria.")
+    assert not rule["nationality"].search("National Police of Kestria, Cybercrime Unit")
+    assert rule["courtesy"].search("Please accept, Excellency, the assurances of my highest consideration.")
 
 
 def test_a_long_sentence_is_also_compared_clause_by_clause():

@@ -45,8 +45,6 @@ from assistant.ui.conversation import (
     request_types,
 )
 from assistant.ui.draft import (
-    FILES_READY,
-    FILES_STALE,
     case_from_values,
     draft_api,
     draft_view,
@@ -60,8 +58,8 @@ from assistant.ui.draft import (
     write_files,
 )
 from assistant.ui.guard import guarded, is_guarded, shown_in
+from assistant.ui.i18n import page_text
 from assistant.ui.reader import (
-    RESTATEMENT_NOTE,
     UI_TEXT,
     about_markdown,
     article_view,
@@ -78,6 +76,8 @@ from assistant.ui.reader import (
 )
 
 PRESERVATION_Q = "What must a request for expedited preservation of stored data contain?"
+RESTATEMENT_NOTE = page_text("en", "restatement_note")
+FILES_READY = page_text("en", "draft_files_ready")
 
 
 class ScriptedLLM:
@@ -535,7 +535,7 @@ def test_files_status_counts_the_gaps_instead_of_saying_ready(full_settings, tmp
     one = prepare_files(full_settings, "preservation", _gappy_values(full_settings, necessity=None), tmp_path)
     assert one.status.startswith("**Draft with 1 gap** (1 missing)")
     complete = prepare_files(full_settings, "preservation", example_values(full_settings, "preservation"), tmp_path)
-    assert complete.status == FILES_READY == files_status(complete.report)
+    assert complete.status == files_status(complete.report) == f"{FILES_READY} {page_text('en', 'draft_download')}"
 
 
 def test_replacing_a_form_asks_only_when_typed_content_would_be_lost(full_settings):
@@ -561,7 +561,8 @@ def _draft_handlers(demo, request_type: str) -> dict:
     return found
 
 
-SHOWN = ("preservation", None)  # the change handler's last inputs: the type on screen, the browser's autosave
+# The change handler's last inputs: the type on screen, the browser's autosave, the page's language.
+SHOWN = ("preservation", None, "en")
 
 
 def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runtime, answerer, tmp_path, monkeypatch):
@@ -575,11 +576,11 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
     example = example_values(settings, "preservation")
 
     # An empty form takes the example at once.
-    loaded = handlers["on_example"](*([""] * n))
+    loaded = handlers["on_example"](*([""] * n), "en")  # the page's language comes last
     assert list(loaded[:n]) == example and loaded[n].visible is False
     # A form with content is left as it is, and the confirmation is shown with the example waiting.
     typed = ["My own authority", *[""] * (n - 1)]
-    asked = handlers["on_example"](*typed)
+    asked = handlers["on_example"](*typed, "en")
     assert all(v == gr.skip() for v in asked[:n]) and asked[n].visible is True and asked[n + 1]["values"] == example
     kept = handlers["on_keep"]()
     assert kept[0].visible is False and kept[1] is None
@@ -588,13 +589,13 @@ def test_draft_tab_confirms_before_replacing_and_withdraws_stale_files(full_runt
 
     # Files prepared from a draft with gaps say so, and are withdrawn as soon as the form changes.
     values = _gappy_values(settings, necessity=None, custodian=None, facts="Too short.")
-    files, status, ready = handlers["on_build"](*values)
+    files, status, ready = handlers["on_build"](*values, "en")
     assert len(files) == 3 and ready is True
     assert status.startswith("**Draft with 3 gaps**") and "Files ready" not in status
     changed = list(values)
     changed[[f.name for f in drafting.form("preservation", settings).fields].index("contact_person")] = "changed"
     checklist, preview, files, status, ready, saved = handlers["on_change"](*changed, True, *SHOWN)
-    assert (files, status, ready) == (None, FILES_STALE, False)
+    assert (files, status, ready) == (None, page_text("en", "draft_files_stale"), False)
     assert "preservation: incomplete" in checklist and preview.startswith("# Request")
     assert saved["forms"]["preservation"]["contact_person"] == "changed"  # autosaved in the browser
     # With nothing prepared, a change leaves the downloads and status alone.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -11,17 +12,18 @@ from types import SimpleNamespace
 import gradio as gr
 import httpx
 import pytest
-from gradio.state_holder import StateHolder
+from gradio.state_holder import SessionState, StateHolder
 
 from assistant.errors import InvalidInput
 from assistant.settings import Settings
 from assistant.translations import LANGUAGES
+from assistant.ui import app as app_module
 from assistant.ui import launch_options
 from assistant.ui import sessions as sessions_module
-from assistant.ui.app import time_limit
+from assistant.ui.app import serve, time_limit
 from assistant.ui.ask import ask_api, ask_turn
 from assistant.ui.deadline import AnswerTimeout, call_within, stream_within
-from assistant.ui.sessions import SessionLimits, lifespan, prune, untouched
+from assistant.ui.sessions import LeanSession, LeanStateHolder, SessionLimits, lifespan, prune, untouched
 
 # -- the time limit on answering -----------------------------------------------------------------------------
 
@@ -118,6 +120,32 @@ def test_the_limits_are_settings(monkeypatch):
     assert opts["state_session_capacity"] == 40 and callable(opts["app_kwargs"]["lifespan"])
 
 
+def test_the_app_serves_on_the_model_threads_of_its_settings(monkeypatch):
+    """Each question on one model thread while the page is served (a second one mostly spun waiting), the
+    process's own number again after."""
+    threads = ["process"]
+
+    @contextlib.contextmanager
+    def torch_threads(count: int) -> Iterator[None]:  # as assistant.embeddings', without loading torch
+        threads.append(count)
+        try:
+            yield
+        finally:
+            threads.pop()
+
+    class Page:
+        def launch(self, **options):
+            seen.update(options, threads=threads[-1])
+
+    seen: dict = {}
+    monkeypatch.setattr(app_module, "torch_threads", torch_threads)
+    assert Settings().web.model_threads == 1
+    monkeypatch.setenv("UNCC_WEB__MODEL_THREADS", "3")
+    serve(Page(), Settings())  # type: ignore[arg-type]
+    assert seen["threads"] == 3 and seen["server_name"] == Settings().host
+    assert threads == ["process"]
+
+
 def test_stemming_in_many_threads_at_once_gives_what_one_thread_gives():
     """The web app answers two questions at a time: a stemmer shared by the threads mixed up their words."""
     from concurrent.futures import ThreadPoolExecutor
@@ -145,7 +173,7 @@ def page():
     with gr.Blocks() as demo:
         state = gr.State(0, delete_callback=deleted.append)
         box = gr.Textbox()
-    holder = StateHolder()
+    holder = LeanStateHolder()  # as the running app's (`lifespan`)
     holder.set_blocks(demo)
     return SimpleNamespace(holder=holder, state=state, box=box, deleted=deleted)
 
@@ -167,6 +195,22 @@ class _Box:
 
 def _age(holder: StateHolder, session: str, seconds: float) -> None:
     holder.time_last_used[session] = dt.datetime.now() - dt.timedelta(seconds=seconds)
+
+
+def test_a_new_session_configures_no_component_up_front(page):
+    """Gradio configured every component of the page for each new session (about 50 ms on the event loop for this
+    app's page); a lean session is Gradio's own but for that, and configures a component once a handler changes it."""
+    gradio_own, lean = SessionState(page.holder.blocks), page.holder["new"]
+    assert isinstance(lean, LeanSession)
+    assert {page.state._id, page.box._id} <= set(gradio_own.config_values) and lean.config_values == {}
+    assert vars(lean).keys() == vars(gradio_own).keys()
+    assert lean.blocks_config.blocks == gradio_own.blocks_config.blocks
+    assert lean.blocks_config is not page.holder.blocks.default_config  # each session's own, as Gradio's
+    lean[page.box._id] = gr.Textbox(visible=False)  # what Gradio does with a handler's update of a component
+    assert set(lean.config_values) == {page.box._id}
+    lean._update_value_in_config(page.box._id, "typed")  # and with a handler's new value
+    assert lean.config_values[page.box._id]["props"]["value"] == "typed"
+    assert page.holder["new"] is lean
 
 
 def test_a_session_that_keeps_nothing_goes_once_no_request_is_waiting(page):
@@ -232,6 +276,7 @@ def test_the_sweep_drops_the_sessions_of_api_calls_in_a_running_server(monkeypat
             event = httpx.post(f"{url}gradio_api/call/echo", json={"data": ["hi"]}, timeout=10).json()["event_id"]
             assert "hi" in httpx.get(f"{url}gradio_api/call/echo/{event}", timeout=10).text
         holder = demo.server_app.state_holder
+        assert isinstance(holder, LeanStateHolder) and demo.state_holder is holder
         deadline = time.monotonic() + 10
         while holder.session_data and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -124,6 +124,9 @@ class Composer:
         else:  # the question against the lines as translated into its language
             lexical = np.array(self.language.shared_words(q.text, [line.id.removeprefix("answer:") for line in lines]))
         order = sims + self.settings.line_lexical_weight * lexical / max(float(lexical.max()), 1e-9)
+        # A practice note explains or advises; on the dev set a note that led the answer held a key fact half as
+        # often as a provision's line, and almost never pointed to the paragraph asked about.
+        order -= self.settings.notes_penalty * np.array([line.heading == "notes" for line in lines])
         ranked = sorted(zip(order, (float(s) for s in sims), lines, strict=True), key=lambda t: -t[0])
         return [(sim, line) for _, sim, line in ranked]
 

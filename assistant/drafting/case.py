@@ -41,7 +41,6 @@ from assistant.settings import Settings, get_settings
 
 MAX_FIELD_CHARS = 100_000  # a request summarises; supporting documents travel as annexes
 MAX_LIST_ITEMS = 500
-MAX_CASE_BYTES = 20_000_000  # refuse before parsing: no real case file comes near this
 MAX_REPORTED_ERRORS = 10
 MAX_CLOSING_CHARS = 1_000  # a place, or a name and function: a few lines at most
 MAX_NAMED_FIELDS = 3  # a case over the total limit names its longest fields, this many at most
@@ -187,6 +186,7 @@ LIMIT_MESSAGES: dict[str, set[str]] = {
     "field_too_long": {"field", "limit"},
     "case_too_long": {"limit", "fields"},
     "alias": {"field"},
+    "file_too_large": {"size", "limit"},
 }
 
 
@@ -241,6 +241,16 @@ def check_size(doc: CaseDoc, settings: Settings | None = None) -> None:
             fields = ", ".join(f"'{n}'" for n in longest)
             message = _say(settings.prompts_dir, "case_too_long", limit=f"{limits.max_case_chars:,}", fields=fields)
             raise DraftError(f"{doc.source}: {message}")
+
+
+def check_file_size(size: int, source: str, settings: Settings | None = None) -> None:
+    """Refuse a case file of `size` bytes over `settings.drafting.max_case_file_kb`, before it is read or parsed:
+    parsing YAML takes time and memory that grow with the file, before the character limits can be counted."""
+    settings = settings or get_settings()
+    limit = settings.drafting.max_case_file_kb
+    if size > limit * 1000:
+        message = _say(settings.prompts_dir, "file_too_large", size=f"{size / 1000:,.0f}", limit=f"{limit:,}")
+        raise DraftError(f"{source}: {message}")
 
 
 def validate_request(form: FormSpec, doc: CaseDoc, settings: Settings | None = None) -> tuple[BaseModel, Closing]:
@@ -325,8 +335,13 @@ def _refuse_aliases(root: yaml.Node | None, source: str) -> None:
                 todo.extend(node.value)
 
 
-def parse_case(text: str, source: str = "case") -> CaseDoc:
-    """Parse YAML text into a CaseDoc; invalid YAML raises DraftError with the line number."""
+def parse_case(text: str, source: str = "case", settings: Settings | None = None) -> CaseDoc:
+    """Parse YAML text into a CaseDoc; text over the case file's size limit (`check_file_size`), or invalid YAML,
+    raises DraftError, the latter with the line number."""
+    settings = settings or get_settings()
+    limit = settings.drafting.max_case_file_kb * 1000
+    # A character takes at least one byte in UTF-8: a text longer than the limit is refused without encoding it.
+    check_file_size(len(text) if len(text) > limit else len(text.encode("utf-8", "replace")), source, settings)
     loader = _CaseLoader(text)
     try:
         node = loader.get_single_node()  # the node tree gives each field's line
@@ -353,15 +368,13 @@ def parse_case(text: str, source: str = "case") -> CaseDoc:
     return CaseDoc(data=data, source=source, lines=lines)
 
 
-def read_case_file(path: Path) -> CaseDoc:
+def read_case_file(path: Path, settings: Settings | None = None) -> CaseDoc:
     """Read a case file from disk; every way it can fail becomes a DraftError that says how to fix it."""
     try:
         size = path.stat().st_size
         if path.is_dir():
             raise DraftError(f"{path} is a folder; give the case file inside it.")
-        if size > MAX_CASE_BYTES:
-            limit = MAX_CASE_BYTES // 10**6
-            raise DraftError(f"{path} is {size / 1e6:.0f} MB; a case file must stay under {limit} MB.")
+        check_file_size(size, str(path), settings)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DraftError(f"Case file {path} does not exist; check the path.") from None
@@ -369,4 +382,4 @@ def read_case_file(path: Path) -> CaseDoc:
         raise DraftError(f"{path} is not UTF-8 text; save it as UTF-8 YAML.") from None
     except OSError as exc:
         raise DraftError(f"Case file {path} cannot be read ({exc.strerror}).") from None
-    return parse_case(text, source=str(path))
+    return parse_case(text, source=str(path), settings=settings)

@@ -20,7 +20,6 @@ from assistant.errors import DraftError
 from assistant.glossary import Lang
 from assistant.settings import Settings
 
-MAX_CASEFILE_BYTES = 2_000_000  # a case file names facts and documents; it does not carry them
 MAX_REPORTED_ERRORS = 10
 OFFENCE_ARTICLES = range(7, 18)  # the convention's offences: arts. 7 to 17
 
@@ -224,28 +223,20 @@ def load_casefile(doc: CaseDoc, settings: Settings | None = None) -> tuple[CaseF
     return casefile, warnings
 
 
-def read_casefile(path: Path) -> tuple[CaseFile, list[str]]:
-    """Read and validate a case file from disk."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # read_case_file reports the missing or unreadable file in words
-    if size > MAX_CASEFILE_BYTES:
-        raise DraftError(
-            f"{path} is {size / 1e6:.1f} MB; a case file must stay under {MAX_CASEFILE_BYTES // 10**6} MB."
-        )
-    doc = read_case_file(path)
+def read_casefile(path: Path, settings: Settings | None = None) -> tuple[CaseFile, list[str]]:
+    """Read and validate a case file from disk (refused by its size before it is read: `read_case_file`)."""
+    doc = read_case_file(path, settings)
     if not is_casefile(doc.data):
         raise DraftError(
             f"{path} has no 'case:' section: it is a single-request file for `uncc draft`. "
             "`uncc plan --example` prints a case file to start from."
         )
-    return load_casefile(doc)
+    return load_casefile(doc, settings)
 
 
-def parse_casefile(text: str, source: str = "case") -> tuple[CaseFile, list[str]]:
+def parse_casefile(text: str, source: str = "case", settings: Settings | None = None) -> tuple[CaseFile, list[str]]:
     """Parse and validate case-file text (the web app's upload)."""
-    doc = parse_case(text, source)
+    doc = parse_case(text, source, settings)
     if not is_casefile(doc.data):
         raise DraftError(f"{source} has no 'case:' section; start from the example case file.")
-    return load_casefile(doc)
+    return load_casefile(doc, settings)

@@ -157,12 +157,12 @@ def _out_path(args: argparse.Namespace, result: Draft, fmt: str) -> Path:
 def _request_case(args: argparse.Namespace, settings: Settings) -> tuple[CaseDoc, str | None]:
     """The request's fields (as written in a single-request file, or drawn from a whole-case file) and the
     language the case file asks its drafts in (`case.language`; None when it does not say)."""
-    doc = read_case_file(Path(args.case))
+    doc = read_case_file(Path(args.case), settings)
     if not is_casefile(doc.data):
         if args.state:
             raise DraftError("--state goes with a whole-case file (one with a 'case:' section).")
         return doc, None
-    casefile, warnings = load_casefile(doc)
+    casefile, warnings = load_casefile(doc, settings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     fields = case_for_request(casefile, args.type, settings.knowledge_dir, args.state)

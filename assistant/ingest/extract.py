@@ -11,12 +11,11 @@ So a small file that would inflate to gigabytes costs at most the limit in time 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import IngestError
-from assistant.ingest.detect import FORMAT_NAMES, Format
+from assistant.ingest.detect import FORMAT_NAMES, Format, open_zip
 from assistant.ingest.pages import Extraction, Line, Page
 
 if TYPE_CHECKING:
@@ -36,6 +35,10 @@ _CHUNK = MB
 # HTML and plain text are parsed whole, in time and memory that grow with their size (10 MB of HTML: 12 s and
 # 375 MB on a busy machine); the convention is under 2 MB in either.
 MAX_TEXT_FILE_BYTES = 5 * MB
+# Tags (counted as the '<' of the markup, before parsing) an HTML file may hold: the parser's time grows with their
+# number rather than with the text, about 0.17 ms a tag on a busy core: 1 MB of 100,000 nested tags took 17 s. The
+# convention's HTML has a few thousand tags; a page exported from Word, a few tens of thousands.
+MAX_HTML_TAGS = 150_000
 # Characters of text a file of any format may yield: the convention has about 300,000 in each language, and cleaning
 # and parsing take about a second per million on a busy core.
 MAX_TEXT_CHARS = 3_000_000
@@ -80,7 +83,13 @@ def _extract(path: Path, fmt: Format, max_inflated: int) -> Extraction:
     if fmt == "docx":
         return Extraction([_docx_lines(path, max_inflated)])
     if fmt == "html":
-        return Extraction([_html_lines(path.read_bytes())])
+        data = path.read_bytes()
+        if (tags := data.count(b"<")) > MAX_HTML_TAGS:
+            raise IngestError(
+                f"{path.name} holds {tags:,} tags of HTML, over the limit of {MAX_HTML_TAGS:,}: the convention's "
+                "HTML has a few thousand. Check that this is the right file."
+            )
+        return Extraction([_html_lines(data)])
     return Extraction(_txt_pages(path.name, path.read_bytes()))
 
 
@@ -103,7 +112,7 @@ def _docx_lines(path: Path, limit: int) -> Page:
     # No entities expanded, no DTD or network fetched, no text node over 10 MB: the XML is the sender's.
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path) as zf:
             if sum(info.file_size for info in zf.infolist()) > PACKAGE_FACTOR * limit:
                 raise InflatesTooMuch(path.name, PACKAGE_FACTOR * limit)
             with zf.open("word/document.xml") as part:
@@ -159,31 +168,71 @@ _BREAK, _PARA = "\ue000", "\ue001"  # private-use marks: never in a document, an
 
 
 def _html_lines(data: bytes) -> Page:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, CData, NavigableString
 
+    text_types = {NavigableString, CData}  # the strings `get_text` reads: not comments, declarations or scripts
     soup = BeautifulSoup(data, "lxml")
     for tag in soup(["script", "style", "head", "sup", "nav", "noscript", "template"]):
         tag.decompose()
-    total = len(soup.get_text())
-    for tag in soup.find_all(_is_footnote):
-        # The size guard keeps a page-wide wrapper (class="has-footnotes") from taking the text with it.
-        if not tag.decomposed and len(tag.get_text()) < total / 2:
-            tag.decompose()
-    # The marks go inside each tag, first and last: the same place in the text as before and after it, without
-    # the search among its siblings that placing them outside costs (quadratic: 17 s for 1 MB of paragraphs).
-    for br in soup.find_all("br"):
-        br.append(_BREAK)
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert(0, _PARA)
-        tag.append(_PARA)
+    footnotes = soup.find_all(_is_footnote)
+    if footnotes:
+        lengths = _text_lengths(soup, text_types)
+        for tag in footnotes:
+            # The size guard keeps a page-wide wrapper (class="has-footnotes") from taking the text with it. A tag
+            # inside one removed is removed with it; the others' text is as long as it was measured.
+            if not tag.decomposed and lengths[id(tag)] < lengths[id(soup)] / 2:
+                tag.decompose()
     # Whitespace inside HTML text is not layout: collapse it, then split at the block marks only.
-    text = re.sub(r"\s+", " ", soup.get_text())
+    text = re.sub(r"\s+", " ", _marked_text(soup, text_types))
     return _paragraph_lines([p.replace(_BREAK, " ").strip() for p in text.split(_PARA)])
 
 
 def _is_footnote(tag: Tag) -> bool:
     names = [tag.get("id") or "", *(tag.get("class") or [])]
     return any(_FOOTNOTE_NAME.match(n) for n in names)
+
+
+# Each pass below visits every node once, with a list for a stack: the tree's own methods (get_text of each tag,
+# inserting a mark at a tag's end) walk up or down the tree at each tag, so a page nested 8,000 deep took 38 s and
+# one nested 100,000 deep would take hours; and recursion would stop at Python's depth limit.
+
+
+def _text_lengths(root: Tag, text_types: set[type]) -> dict[int, int]:
+    """The length of the text (the strings of `text_types`) of `root` and of every tag under it, by the tag's id."""
+    from bs4 import Tag
+
+    lengths: dict[int, int] = {}
+    todo: list[tuple[Tag, bool]] = [(root, False)]
+    while todo:
+        tag, counted = todo.pop()
+        if counted:  # its children are measured: its length is theirs together
+            lengths[id(tag)] = sum(
+                lengths[id(child)] if isinstance(child, Tag) else len(child) if type(child) in text_types else 0
+                for child in tag.contents
+            )
+        else:
+            todo.append((tag, True))
+            todo.extend((child, False) for child in tag.contents if isinstance(child, Tag))
+    return lengths
+
+
+def _marked_text(root: Tag, text_types: set[type]) -> str:
+    """The text of the page (the strings of `text_types`) with a paragraph mark at the start and the end of each block
+    tag and a break mark at each <br>."""
+    from bs4 import NavigableString, Tag
+
+    parts: list[str] = []
+    todo: list[object] = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Tag):
+            block = node.name in _BLOCKS
+            parts.append(_PARA if block else _BREAK if node.name == "br" else "")
+            todo.append(_PARA if block else "")  # taken once its children are
+            todo.extend(reversed(node.contents))
+        elif not isinstance(node, NavigableString) or type(node) in text_types:
+            parts.append(node)  # type: ignore[arg-type]  # a mark, or text of the page
+    return "".join(parts)
 
 
 # -- TXT --------------------------------------------------------------------------------------------------

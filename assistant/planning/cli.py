@@ -163,11 +163,11 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write((settings.knowledge_dir / EXAMPLE).read_text(encoding="utf-8"))
         return 0
     today = args.today or dt.date.today()
-    casefile, warnings = read_casefile(Path(args.case))
+    casefile, warnings = read_casefile(Path(args.case), settings)
     planner = Planner.from_settings(settings)
     if args.mark:
         _mark(args, planner, casefile, warnings, today)
-        casefile, warnings = read_casefile(Path(args.case))
+        casefile, warnings = read_casefile(Path(args.case), settings)
     plan = planner.plan(casefile, today, warnings)
     if args.ics:
         atomic_write(Path(args.ics), lambda fh: fh.write(plan_calendar(plan)), force=args.force)

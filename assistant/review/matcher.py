@@ -209,7 +209,7 @@ def decide(
         for name in checks.excluded.get(element.name, ()):
             # A passage of this kind cannot supply the element by its wording (the letter's own date line
             # is not the date of the offence), though a heading or label still can.
-            blocked = masks[name][: len(text)]
+            blocked = with_clauses(masks[name], doc)[: len(text)]
             text[blocked, i] = 0.0
             hits[blocked, i] = False
     text += settings.pattern_bonus * hits
@@ -306,6 +306,13 @@ def decide(
     return out
 
 
+def with_clauses(mask: np.ndarray, doc: Document) -> np.ndarray:
+    """The passages a mask marks, and the clauses of those that are sentences: "where each is punishable by more
+    than one year" is the tail of a sentence on dual criminality, though it does not say "both" itself."""
+    whole = np.array([u.whole for u in doc.units], dtype=int)
+    return mask | np.where(whole >= 0, mask[np.maximum(whole, 0)], False)
+
+
 def standout(text: np.ndarray) -> np.ndarray:
     """For each passage and element, how many standard deviations the passage's similarity to the element lies
     above its mean similarity to all the form's elements (0 for a passage that was not embedded)."""
@@ -376,11 +383,12 @@ def load_checks(prompts_dir: Path) -> Checks:
         for name, rule in (data.get("checks") or {}).items():
             if rule.get("decisive"):
                 decisive.add(name)
-            needs, not_from = tuple(rule["needs"]), tuple(rule.get("not_from") or ())
+            needs, not_from = tuple(rule.get("needs") or ()), tuple(rule.get("not_from") or ())
             unknown = [p for p in (*needs, *not_from) if p not in patterns]
             if unknown:
                 raise KnowledgeError(f"{path}: check '{name}' names unknown patterns {unknown}.")
-            rules[name] = (needs, " ".join(str(rule["note"]).split()))
+            if needs:  # a check may only say where the element cannot come from
+                rules[name] = (needs, " ".join(str(rule["note"]).split()))
             if not_from:
                 excluded[name] = not_from
             if rule.get("told_with"):

@@ -28,6 +28,11 @@ LABEL_WORDS = 8
 BOLD = re.compile(r"^\*\*(.+?)\*\*:?$|^__(.+?)__:?$")
 ARTICLE_HEADING = re.compile(r"^article\s+\d{1,3}\b", re.I)
 END_PUNCT = (".", ";", ",", "!", "?")
+# The page marks of a printed or scanned request ("page 2 of 2", "[page 1]", "- 3 -"), on a line of their own or
+# at the far right of one: they are not part of the text, and left in they join the sentences around them.
+PAGE_MARK = re.compile(r"^(?:\[?\s*page\s+\d+(?:\s+of\s+\d+)?\s*\]?|-\s*\d{1,3}\s*-)$", re.I)
+TRAILING_PAGE_MARK = re.compile(r"\s{3,}\[?\s*page\s+\d+(?:\s+of\s+\d+)?\s*\]?$", re.I)
+LABEL_VALUE_END = (".", "!", "?", ":", ";")  # a label's value that ends so is complete on its line
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = re.compile(
     r"\b(?:art|arts|no|nos|para|paras|sect|sec|s|ss|cf|e\.g|i\.e|mr|mrs|ms|dr|st|insp|supt|sgt|prof|jr|sr|"
@@ -104,10 +109,12 @@ def _body_size(lines: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def _heading_text(text: str, line: Line, body: float, alone: bool) -> str | None:
+def _heading_text(text: str, line: Line, body: float, alone: bool, continued: bool = False) -> str | None:
     """The heading a line stands for, or None when it is body text. Its number goes ("## 10. Persons concerned"
     is "Persons concerned"): the number says nothing of what the section holds, and costs the heading much of
-    its similarity to the element's label."""
+    its similarity to the element's label. A numbered line that the next line `continued` in lower case is the
+    start of a paragraph broken by the scan ("1. Your office preserved the data at our / request no. ..."), not
+    a heading."""
     if m := MD_HEADING.match(text):
         return _unnumbered(m.group(1).strip("*_ ")) or None
     if m := BOLD.match(text):
@@ -127,7 +134,7 @@ def _heading_text(text: str, line: Line, body: float, alone: bool) -> str | None
         return core
     if core.endswith(END_PUNCT) or not core[0].isupper():
         return None
-    if marked and words <= 10:
+    if marked and words <= 10 and not continued:
         return core
     if alone and words <= 8 and not re.search(r"\d", core):
         return core  # a line on its own; dates and places of letterheads are not headings
@@ -157,24 +164,41 @@ def _blocks(lines: list[Line]) -> list[_Block]:
             add(_Block(" ".join(current)))
             current.clear()
 
-    texts = [line.text.strip() for line in lines]
+    texts = [TRAILING_PAGE_MARK.sub("", line.text).strip() for line in lines]
+    marks = [bool(PAGE_MARK.match(text)) for text in texts]
+    lines = [line for line, mark in zip(lines, marks, strict=True) if not mark]
+    texts = [text for text, mark in zip(texts, marks, strict=True) if not mark]
+    # A label whose value stops mid-phrase (no full stop, colon ...) goes on over the next lines: a scan or a
+    # narrow form breaks "SUBJECT: expedited preservation of stored / data - ransomware attack on ...", and the
+    # value cut at the line break says something else than the whole.
+    open_label: _Block | None = None
     for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
         if not text:
             flush()
             gap = True
+            open_label = None
             continue
         prev = texts[i - 1] if i else ""
         nxt = texts[i + 1] if i + 1 < len(texts) else ""
         # A line on its own, or a short line between a finished sentence and a capitalised one.
         alone = (not prev or prev.endswith((".", ":", ";", "!", "?"))) and (not nxt or nxt[:1].isupper())
-        if (heading := _heading_text(text, line, body, alone and not current)) is not None:
+        continued = nxt[:1].islower()
+        if (heading := _heading_text(text, line, body, alone and not current, continued)) is not None:
             flush()
             add(_Block(text, heading, "heading"))
+            open_label = None
             continue
         if label := _label(text):
             flush()
             add(label)
+            open_label = None if text.endswith(LABEL_VALUE_END) else label
             continue
+        if open_label is not None and not (MARKER.match(text) or BULLET.match(text)):
+            open_label.text += " " + text
+            if text.endswith(LABEL_VALUE_END):
+                open_label = None
+            continue
+        open_label = None
         if current and (MARKER.match(text) or BULLET.match(text)):
             flush()  # a numbered or bulleted item starts a paragraph of its own
         current.append(text)
@@ -254,6 +278,7 @@ def segment(lines: list[Line]) -> Document:
     headings: list[str] = []
     offset = 0
     section = heading = ""  # the current section, and the last heading proper
+    numbered_label = False  # the last label was a numbered item
     article_headings = 0
     for index, block in enumerate(_blocks(lines)):
         if parts:
@@ -266,15 +291,17 @@ def segment(lines: list[Line]) -> Document:
             headings.append(section)
         else:
             label = block.heading or "" if block.kind == "label" else ""
+            item = bool(MARKER.match(block.text))
             if label:
                 headings.append(label)
                 # "Label: value" opens a section of its own: the lines that follow it without a blank line
                 # continue the value ("What we need:" and its numbered items) ...
-                section = label
-            elif block.gap and not (MARKER.match(block.text) or BULLET.match(block.text)):
+                section, numbered_label = label, item
+            elif block.gap and (not (item or BULLET.match(block.text)) or (item and numbered_label)):
                 # ... but a blank line ends it, unless a numbered or bulleted item follows: the body of an
                 # e-mail is not the value of its "Subject:" line, nor a letter the value of its "Our reference:".
-                # The heading above the label applies again.
+                # The heading above the label applies again. A label that is itself a numbered item ("3. The
+                # communication concerned: ...") has the next numbered item as its sibling, not its value.
                 section = heading
             cursor = block.body_at
             for sentence in split_sentences(block.text[block.body_at :]):

@@ -24,6 +24,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from assistant.answering import Answerer
+from assistant.embeddings import torch_threads
 from assistant.errors import InvalidInput
 from assistant.official import load_official
 from assistant.runtime import Runtime
@@ -42,7 +43,7 @@ from assistant.ui.conversation import (
     scripts,
 )
 from assistant.ui.deadline import TimeLimit
-from assistant.ui.draft import draft_api
+from assistant.ui.draft import draft_api, form_translations
 from assistant.ui.draft_tab import PRIVATE, draft_tab
 from assistant.ui.guard import guarded, shown_in, warning
 from assistant.ui.i18n import (
@@ -85,10 +86,11 @@ SCROLL_TO_ARTICLE_JS = """() => { document.querySelector("#article-view")?.scrol
 EXTRACTIVE = "extractive (quotes passages; no language model)"
 
 # The queue, chosen for a small server (2 cores) that many users share behind one index. Answering is CPU-bound
-# and takes about 20-50 ms; the embedding model is shared and called under a lock (assistant.embeddings), so
-# more threads than cores only add contention and memory. Two at a time per listener: one answer's
-# lexical and composition steps run while another's model call holds the lock, and a slow request (a language
-# model's stream, an ingest) cannot stall every other user of the same listener.
+# and takes about 20-50 ms; the embedding model is shared and called under a lock (assistant.embeddings), on one
+# thread per question while serving (`serve`), so more threads than cores only add contention and memory. Under
+# `make loadtest` the app's CPU per request, not waiting in this queue, bounded throughput (docs/evaluation.md).
+# Two at a time per listener: one answer's lexical and composition steps run while another's model call holds the
+# lock, and a slow request (a language model's stream, an ingest) cannot stall every other user of the listener.
 CONCURRENCY_LIMIT = 2
 # Waiting requests beyond which a newcomer is told the queue is full instead of waiting: 100 answers clear in
 # about 2.5 s on two workers. It bounds the memory a burst of requests (or a misbehaving client) can take.
@@ -140,7 +142,8 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "theme": THEME,
         "css": CSS,
         "head": A11Y_HEAD + LANGUAGE_HEAD,  # screen readers' labels (assistant.ui.style); the page's language
-        "i18n": translations(),  # the page's fixed wording in six languages (assistant.ui.i18n)
+        # The page's fixed wording in six languages (assistant.ui.i18n), the Draft tab's fields' labels included.
+        "i18n": translations(form_translations(settings)),
         "footer_links": ["api"],
         "run_history": False,  # it would keep questions and case data in the browser's storage
         "enable_monitoring": False,
@@ -153,6 +156,14 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "state_session_capacity": settings.web.max_sessions,
         "app_kwargs": {"lifespan": lifespan(SessionLimits.of(settings.web))},
     }
+
+
+def serve(page: gr.Blocks, settings: Settings) -> None:
+    """Launch `page` with `launch_options` until the server stops. The model runs on `web.model_threads` threads
+    meanwhile: the queue already answers questions side by side, and a second thread per question mostly spun
+    waiting for the first (a start that built the index used every core for it)."""
+    with torch_threads(settings.web.model_threads):
+        page.launch(**launch_options(settings))
 
 
 def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
@@ -174,7 +185,7 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
                 elem_id="language",
             )
         manifest = rt.index.manifest
-        gr.Markdown(
+        banner = gr.Markdown(
             source_banner(manifest.official_languages, manifest.official_sources),
             elem_id="banner",
             elem_classes="uncc-banner",
@@ -184,14 +195,14 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab(label("name_ask"), id="ask") as tab_ask:
                 _tab_heading("ask")
-                ask = _ask_tab(demo, answerer, backend, offers, rt.settings.web.answer_timeout)
+                ask = _ask_tab(demo, answerer, offers, rt.settings.web.answer_timeout)
             with gr.Tab(label("name_case"), id="case") as tab_case:
                 _tab_heading("case")
                 case_tab(rt.settings)
             with gr.Tab(label("name_draft"), id="draft") as tab_draft:
                 _tab_heading("draft")
                 from_answer = gr.Markdown(elem_id="draft-from-answer")  # "Draft this request" says why it opened
-                picker, show_chosen = draft_tab(rt.settings)
+                picker, show_chosen = draft_tab(rt.settings, language)
             with gr.Tab(label("name_review"), id="review") as tab_review:
                 _tab_heading("review")
                 review_tab(rt.settings, MODEL_GROUP)
@@ -199,7 +210,8 @@ def build_app(rt: Runtime, answerer: Answerer | None = None) -> gr.Blocks:
                 _tab_heading("convention")
                 _convention_tab(demo, tabs, rt, ask, language)
         _draft_from_answer(tabs, ask, picker, show_chosen, from_answer, offers)
-        _page_language(demo, language, [tab_ask, tab_case, tab_draft, tab_review, tab_convention])
+        tab_items = [tab_ask, tab_case, tab_draft, tab_review, tab_convention]
+        _page_language(demo, language, tab_items, banner, rt)
         with gr.Accordion(label("about"), open=False, elem_id="about"):
             gr.Markdown(about_markdown(rt, backend))
             gr.Markdown(label("unofficial_ui"), elem_id="unofficial")
@@ -219,18 +231,23 @@ def _index_notice(demo: gr.Blocks, rt: Runtime) -> None:
     demo.load(show_index_notice, outputs=notice, api_visibility=PRIVATE)
 
 
-def _page_language(demo: gr.Blocks, language: gr.Dropdown, tab_items: list[gr.Tab]) -> None:
+def _page_language(
+    demo: gr.Blocks, language: gr.Dropdown, tab_items: list[gr.Tab], banner: gr.Markdown, rt: Runtime
+) -> None:
     """The page's language: on load the browser applies it (the user's choice, else its own) and the selector
     shows it; when the user picks another, the browser keeps and applies it. Gradio relabels a tab's button only
-    when the tab itself is updated, so the server names the tabs in the language each time."""
+    when the tab itself is updated, so the server names the tabs in the language each time, and words the banner
+    (filled in with the ingested texts) in it."""
     names = [f"name_{item.id}" for item in tab_items]
+    manifest = rt.index.manifest
 
     @guarded()
     def on_language(code: str) -> tuple[Any, ...]:
         lang = language_code(code)
-        return lang, *(gr.Tab(label=page_text(lang, name)) for name in names)
+        shown = source_banner(manifest.official_languages, manifest.official_sources, lang)
+        return lang, *(gr.Tab(label=page_text(lang, name)) for name in names), shown
 
-    outputs = [language, *tab_items]
+    outputs = [language, *tab_items, banner]
     demo.load(on_language, inputs=[language], outputs=outputs, js=START_JS, api_visibility=PRIVATE)
     language.input(on_language, inputs=[language], outputs=outputs, api_visibility=PRIVATE)
 
@@ -258,9 +275,7 @@ class _AskParts:
     scripts: Scripts
 
 
-def _ask_tab(
-    demo: gr.Blocks, answerer: Answerer, backend: str, offers: dict[int, RequestType], timeout: float
-) -> _AskParts:
+def _ask_tab(demo: gr.Blocks, answerer: Answerer, offers: dict[int, RequestType], timeout: float) -> _AskParts:
     """The Ask tab. The conversation is kept by the browser (assistant.ui.conversation): the server answers one
     question at a time, from the question and the previous turn, and keeps nothing."""
     js = scripts()
@@ -268,7 +283,7 @@ def _ask_tab(
     reply = gr.JSON(visible="hidden", elem_id="ask-reply")  # each step of the answer on its way, for the script
     with gr.Row():
         with gr.Column(scale=3):
-            gr.Markdown(f"Backend: **{backend}**", elem_id="backend")
+            gr.Markdown(_backend_line(answerer), elem_id="backend")
             # No LaTeX: a "$$" in a question must show as typed (questions are escaped, see ask.plain_markdown).
             chatbot = gr.Chatbot(
                 label=label("ask_conversation"), height=460, buttons=["copy"], latex_delimiters=[], elem_id="chat"
@@ -387,6 +402,13 @@ def _ask_tab(
     copy.click(None, inputs=[copy_box], outputs=[status], js=COPY_JS, api_visibility=PRIVATE)
     export.click(on_export, inputs=[sent], outputs=[files, status], js=js.export, api_visibility=PRIVATE)
     return _AskParts(sent, chips, to_reader, draft_from, draft_this, status, js)
+
+
+def _backend_line(answerer: Answerer) -> str:
+    """What answers: extractive, or the language model by its name; in the page's language (translation keys)."""
+    if answerer.llm is None:
+        return label("backend_extractive")
+    return label("backend_llm") + f" **{answerer.llm.name}**"
 
 
 def _ask_outputs(view: AskView, offers: dict[int, RequestType], first: bool) -> tuple[Any, ...]:
@@ -571,8 +593,8 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts,
         return unchanged if target is None else show(target, request)
 
     @guarded(lambda problem: (warning(problem), gr.Radio(choices=[], visible=False)))
-    def on_search(text: str) -> tuple[str, Any]:
-        markdown, found = search(rt.retriever, text)
+    def on_search(text: str, request: gr.Request | None = None) -> tuple[str, Any]:
+        markdown, found = search(rt.retriever, text, page_language(request))
         return markdown, gr.Radio(choices=found, value=None, visible=bool(found))
 
     @guarded(lambda problem: (gr.skip(), *status_only(problem)))
@@ -593,7 +615,7 @@ def _convention_tab(demo: gr.Blocks, tabs: gr.Tabs, rt: Runtime, ask: _AskParts,
         try:
             number = parse_article(wanted)
         except InvalidInput as exc:
-            note = warning(ui_text("bad_link", problem=str(exc), number=first.number))
+            note = warning(page_text(page_language(request), "bad_link", problem=str(exc), number=first.number))
             return gr.Tabs(selected="convention"), *show(first.number, request, note)
         return gr.Tabs(selected="convention"), *show(number, request)
 
@@ -631,27 +653,19 @@ def _step_button(direction: str, target: int | None, lang: str = "en") -> dict[s
 
 def _official_upload(settings: Settings) -> None:
     """Load the user's copy of the official text (the same path as `uncc ingest`), where the app may."""
-    with gr.Accordion("Official text", open=False, elem_id="official"):
+    with gr.Accordion(label("official_heading"), open=False, elem_id="official"):
         if not may_change_knowledge(settings):
-            gr.Markdown(
-                "To quote the official wording beside our restatement, load your copy of the convention "
-                "(A/RES/79/243, annex) on the server with `uncc ingest FILE`, then restart the app. Loading it "
-                "from this page is switched off: it would change what every user is shown."
-            )
+            gr.Markdown(label("official_off"))
             return
-        gr.Markdown(
-            "Load your copy of the convention (A/RES/79/243, annex: PDF, DOCX, HTML or text) to show and "
-            "quote the official wording beside our restatement. The file is read on this machine only; the "
-            "change is recorded in the audit log."
-        )
+        gr.Markdown(label("official_intro"))
         upload = gr.File(
-            label="Convention file", file_types=[".pdf", ".docx", ".html", ".htm", ".txt"], type="filepath"
+            label=label("official_file"), file_types=[".pdf", ".docx", ".html", ".htm", ".txt"], type="filepath"
         )
         with gr.Row():
-            lang = gr.Dropdown(ingest_languages(), value="en", label="Language")
-            replace = gr.Checkbox(label="Replace the official text already stored in this language")
-        run = gr.Button("Check and store")
-        report = gr.Textbox(label="Report", lines=8, interactive=False)
+            lang = gr.Dropdown(ingest_languages(), value="en", label=label("official_language"))
+            replace = gr.Checkbox(label=label("official_replace"))
+        run = gr.Button(label("official_run"))
+        report = gr.Textbox(label=label("official_report"), lines=8, interactive=False)
 
     @guarded(warning)
     def on_ingest(path: str | None, code: str, again: bool) -> str:

@@ -40,7 +40,7 @@ def plan_text(settings: Settings, case_text: str, today: dt.date) -> Plan:
     """The plan of the case file in the editor."""
     if not (case_text or "").strip():
         raise InvalidInput("The case file is empty: load the example or upload your case file.")
-    casefile, warnings = parse_casefile(case_text, source="case file")
+    casefile, warnings = parse_casefile(case_text, source="case file", settings=settings)
     return Planner.from_settings(settings).plan(casefile, today, warnings)
 
 
@@ -103,9 +103,10 @@ def marked(settings: Settings, case_text: str, today: dt.date, order: float | No
     return mark_text(case_text, step.id, status, when, source="case file")
 
 
-def write_bundle(settings: Settings, case_text: str, plan: Plan, folder: Path) -> list[Path]:
-    """The case file, the deadlines (.ics) and every draft (one .zip), named after the case reference."""
-    casefile, _ = parse_casefile(case_text, source="case file")
+def write_bundle(settings: Settings, case_text: str, plan: Plan, folder: Path, lang: str = "en") -> list[Path]:
+    """The case file, the deadlines (.ics) and every draft (one .zip), named after the case reference. The drafts
+    are in the language the case file asks for (`case.language`), else in the page's language `lang`."""
+    casefile, _ = parse_casefile(case_text, source="case file", settings=settings)
     name = slug(plan.case.get("reference") or "case")
     case_path = folder / f"case_{name}.yaml"
     case_path.write_text(case_text, encoding="utf-8")
@@ -113,7 +114,7 @@ def write_bundle(settings: Settings, case_text: str, plan: Plan, folder: Path) -
     ics_path.write_bytes(plan_calendar(plan))
     zip_path = folder / f"drafts_{name}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for file_name, draft in plan_drafts(plan, casefile, settings):
+        for file_name, draft in plan_drafts(plan, casefile, settings, casefile.case.language or lang):
             bundle.writestr(file_name, draft.markdown)
     return [case_path, ics_path, zip_path]
 

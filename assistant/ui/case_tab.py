@@ -17,6 +17,7 @@ import gradio as gr
 from gradio.context import Context
 from gradio.utils import get_upload_folder
 
+from assistant.drafting.case import check_file_size
 from assistant.settings import Settings
 from assistant.ui.case import (
     case_autosave,
@@ -29,9 +30,8 @@ from assistant.ui.case import (
 )
 from assistant.ui.draft_tab import PRIVATE, browser_storage
 from assistant.ui.guard import error_html, guarded, shown_in, warning
-from assistant.ui.i18n import label
+from assistant.ui.i18n import label, page_language, page_text
 
-MAX_UPLOAD_BYTES = 2_000_000
 AUTOSAVE_KEY = "uncc-case-autosave"  # the browser's copy of the editor, under this local storage key
 READ_AUTOSAVE, WRITE_AUTOSAVE = browser_storage(AUTOSAVE_KEY)
 FIRST_EXAMPLE = "ransomware"  # the case that shows every kind of step
@@ -49,10 +49,7 @@ def _download_folder() -> Path:
 
 def case_tab(settings: Settings) -> None:
     """The tab's content, inside the caller's `gr.Tab`."""
-    gr.Markdown(
-        "Write or upload the case file (format: docs/case-file.md), then **Plan** for the ordered steps, their "
-        "articles, channels and deadlines. The case stays in this page until you download it."
-    )
+    gr.Markdown(label("case_intro"))
     with gr.Row():
         with gr.Column(scale=1):
             examples = sorted(p.stem for p in (settings.knowledge_dir / "cases").glob("*.yaml"))
@@ -64,7 +61,7 @@ def case_tab(settings: Settings) -> None:
                     elem_id="case-examples",
                 )
                 example = gr.Button(label("case_load"), size="sm", elem_id="case-example")
-                upload = gr.UploadButton("Open a case file (.yaml)", file_types=[".yaml", ".yml"], size="sm")
+                upload = gr.UploadButton(label("open_case"), file_types=[".yaml", ".yml"], size="sm")
             editor = gr.Code(language="yaml", label=label("case_editor"), lines=24, elem_id="case-editor")
             today = gr.Textbox(label=label("case_date"), elem_id="case-date", max_lines=1)
             run = gr.Button(label("case_plan"), variant="primary", elem_id="case-plan")
@@ -85,49 +82,57 @@ def case_tab(settings: Settings) -> None:
     kept = gr.JSON(None, visible=False)  # the autosave, as the page holds it for the storage hooks
 
     @guarded(shown_in([editor, message], message))
-    def on_example(name: str, replace_ok: bool, current: str) -> tuple[Any, str]:
+    def on_example(name: str, replace_ok: bool, current: str, request: gr.Request | None = None) -> tuple[Any, str]:
+        lang = page_language(request)
         if not replace_ok:
-            return gr.skip(), "Kept your case file."
+            return gr.skip(), page_text(lang, "case_kept")
         if name not in examples:
-            return gr.skip(), warning("Choose one of the example cases.")
+            return gr.skip(), warning(page_text(lang, "case_choose_example"))
         text = (settings.knowledge_dir / "cases" / f"{name}.yaml").read_text(encoding="utf-8")
-        return text, f"Example '{name}' loaded (fictitious). Edit it, then Plan."
+        return text, page_text(lang, "case_example_loaded", name=name)
 
     @guarded(shown_in([editor, message], message))
-    def on_upload(path: str | None, replace_ok: bool, current: str) -> tuple[Any, str]:
+    def on_upload(
+        path: str | None, replace_ok: bool, current: str, request: gr.Request | None = None
+    ) -> tuple[Any, str]:
+        lang = page_language(request)
         if not path:
             return gr.skip(), ""
         file = Path(path)
         if not replace_ok:
             file.unlink(missing_ok=True)
-            return gr.skip(), "Kept your case file."
-        if file.stat().st_size > MAX_UPLOAD_BYTES:
-            return gr.skip(), warning("A case file must stay under 2 MB.")
+            return gr.skip(), page_text(lang, "case_kept")
         try:
+            check_file_size(file.stat().st_size, file.name, settings)
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            return gr.skip(), warning("That file is not UTF-8 text; save the case file as UTF-8 YAML.")
+            return gr.skip(), warning(page_text(lang, "case_not_utf8"))
         finally:
             file.unlink(missing_ok=True)  # the case now lives in the editor only
-        return text, f"Opened {file.name}. Plan it, or edit it first."
+        return text, page_text(lang, "case_opened", name=file.name)
 
     @guarded(lambda problem: (error_html(problem), None, warning(problem)))
-    def on_plan(text: str, day: str) -> tuple[str, list[str], str]:
+    def on_plan(text: str, day: str, request: gr.Request | None = None) -> tuple[str, list[str], str]:
+        """The plan, and the downloads: the drafts in the page's language unless the case file names its own."""
+        lang = page_language(request)
         when = plan_date(day)
         plan = plan_text(settings, text, when)
         folder = Path(tempfile.mkdtemp(prefix="uncc-case-", dir=_download_folder()))
-        paths = write_bundle(settings, text, plan, folder)
-        done = f"Plan ready: {len(plan.steps)} steps. Downloads: the case file, the deadlines and every draft."
+        paths = write_bundle(settings, text, plan, folder, lang)
+        done = page_text(lang, "case_planned", steps=len(plan.steps))
         return plan_html(plan), [str(p) for p in paths], done
 
     @guarded(shown_in([editor, timeline, files, message], message))
-    def on_mark(text: str, day: str, order: float | None, outcome: str, date: str) -> tuple[Any, ...]:
+    def on_mark(
+        text: str, day: str, order: float | None, outcome: str, date: str, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        lang = page_language(request)
         when = plan_date(day)
         updated = marked(settings, text, when, order, outcome, date)
         plan = plan_text(settings, updated, when)
         folder = Path(tempfile.mkdtemp(prefix="uncc-case-", dir=_download_folder()))
-        paths = write_bundle(settings, updated, plan, folder)
-        note = f"Step {int(order or 0)} recorded as {outcome}. Download the case file to keep the log."
+        paths = write_bundle(settings, updated, plan, folder, lang)
+        note = page_text(lang, "case_marked", step=int(order or 0), outcome=outcome)
         return updated, plan_html(plan), [str(p) for p in paths], note
 
     @guarded(shown_in([files, message], message))

@@ -22,22 +22,29 @@ from typing import Any, Literal
 import yaml
 
 from assistant import drafting
-from assistant.drafting import CheckReport, FieldSpec, FormSpec
-from assistant.drafting.case import CLOSING, MAX_CASE_BYTES, CaseDoc, parse_case, validate_case, validate_request
+from assistant.drafting import Basis, CheckReport, FieldSpec, FormSpec
+from assistant.drafting.case import (
+    CLOSING,
+    CaseDoc,
+    check_file_size,
+    parse_case,
+    validate_case,
+    validate_request,
+)
 from assistant.drafting.casefile import CaseFile, is_casefile, load_casefile
+from assistant.drafting.form_wording import FormWording, load_form_wording
+from assistant.drafting.forms import form_types, load_form
 from assistant.drafting.from_case import case_for_request, states_for
 from assistant.errors import DraftError
 from assistant.prompts import PROMPTS, checked_wording
 from assistant.settings import Settings
 from assistant.ui.guard import error_html
+from assistant.ui.i18n import page_text
 
 YES, NO = "yes", "no"
-LIST_HINT = "One item per line."
 FORM_SOURCE = "This form"  # how validation messages name the case the user is filling in
 FILE_FORMATS = ("docx", "pdf", "md")  # in the order the downloads list them
-DOWNLOAD_HINT = "Click ⇣ beside a file above to download it."
-FILES_READY = f"Files ready: Word, PDF and Markdown. {DOWNLOAD_HINT}"
-FILES_STALE = "The form changed, so the files prepared earlier were withdrawn: prepare them again."
+ENGLISH = FormWording("en")  # the forms' own words, as written in knowledge/forms
 # The desk's wording in prompts/ui.yaml, and the placeholders each entry must have.
 DESK_TEXT = {
     "save_case": set(),
@@ -64,10 +71,6 @@ DESK_TEXT = {
     "closing_signatory_info": set(),
 }
 CLOSING_PARTS = ("place", "date", "signatory")  # the closing block's inputs, after every form's own fields
-CONFIRM_EXAMPLE = (
-    "**Replace what you typed with the example?** The form already has content, and the fictitious example "
-    "would overwrite every field of it."
-)
 
 
 @cache
@@ -79,6 +82,17 @@ def desk_texts(folder: Path = PROMPTS) -> dict[str, str]:
 def desk_text(key: str, **values: object) -> str:
     """One of the desk's entries of prompts/ui.yaml with its placeholders filled in."""
     return desk_texts()[key].format(**values)
+
+
+def form_words(settings: Settings, lang: str) -> FormWording:
+    """The forms' titles, labels and help lines in the page's language `lang`, checked against every form."""
+    return _form_words(settings.knowledge_dir, settings.prompts_dir, lang)
+
+
+@cache
+def _form_words(knowledge_dir: Path, prompts_dir: Path, lang: str) -> FormWording:
+    forms = [load_form(knowledge_dir, t) for t in form_types(knowledge_dir)]
+    return load_form_wording(knowledge_dir, prompts_dir, forms, lang)
 
 
 @dataclass(frozen=True)
@@ -100,10 +114,11 @@ class PreparedFiles:
 
     paths: list[Path]
     report: CheckReport
+    language: str = "en"  # of the draft's fixed wording, and of the page that asked for it
 
     @property
     def status(self) -> str:
-        return files_status(self.report)
+        return files_status(self.report, self.language)
 
 
 @dataclass(frozen=True)
@@ -115,10 +130,14 @@ class DraftView:
     ok: bool  # False when a field value is invalid
 
 
-def widget(spec: FieldSpec) -> Widget:
-    """The widget of one field: required marker, help text and basis come from the form."""
-    label = f"{spec.label} *" if spec.required else spec.label
-    info = " ".join(part for part in (spec.help, f"Basis: {spec.basis.label}.") if part)
+def widget(spec: FieldSpec, words: FormWording = ENGLISH) -> Widget:
+    """The widget of one field in the language of `words`: required marker, help text and basis come from the
+    form."""
+    lang = words.code
+    name = words.text(spec.label)
+    label = f"{name} *" if spec.required else name
+    basis = page_text(lang, "draft_basis_info", basis=basis_text(spec.basis, lang))
+    info = " ".join(part for part in (words.text(spec.help) if spec.help else "", basis) if part)
     if spec.type == "choice":
         return Widget(spec.name, label, info, "dropdown", choices=spec.choices)
     if spec.type == "bool":
@@ -126,17 +145,26 @@ def widget(spec: FieldSpec) -> Widget:
     if spec.type == "date":
         return Widget(spec.name, label, info, "textbox", placeholder="YYYY-MM-DD")
     if spec.type == "list":
-        return Widget(spec.name, label, f"{info} {LIST_HINT}", "textbox", lines=3)
+        return Widget(spec.name, label, f"{info} {page_text(lang, 'draft_list_hint')}", "textbox", lines=3)
     return Widget(spec.name, label, info, "textbox", lines=4 if spec.type == "long_text" else 1)
 
 
-def closing_widgets() -> list[Widget]:
+def basis_text(basis: Basis, lang: str = "en") -> str:
+    """What an element rests on, in the page's language: 'Art. 48, see also Art. 5' or 'good practice: <source>'
+    (a source is named as it calls itself)."""
+    if basis.article is None:
+        return page_text(lang, "draft_good_practice", source=basis.source)
+    also = "".join(page_text(lang, "draft_see_also", number=a) for a in basis.also)  # each with its own comma
+    return page_text(lang, "draft_article", number=basis.article) + also
+
+
+def closing_widgets(lang: str = "en") -> list[Widget]:
     """The closing block's inputs: place, date and name of the signatory, as every form ends."""
     return [
         Widget(
             f"{CLOSING}_{part}",
-            desk_text(f"closing_{part}"),
-            desk_text(f"closing_{part}_info"),
+            page_text(lang, f"closing_{part}"),
+            page_text(lang, f"closing_{part}_info"),
             "textbox",
             placeholder="YYYY-MM-DD" if part == "date" else "",
         )
@@ -144,9 +172,39 @@ def closing_widgets() -> list[Widget]:
     ]
 
 
-def widgets(form: FormSpec) -> list[Widget]:
-    """The form's inputs in order: one per field, then the closing block's three."""
-    return [*(widget(f) for f in form.fields), *closing_widgets()]
+def widgets(form: FormSpec, words: FormWording = ENGLISH) -> list[Widget]:
+    """The form's inputs in order, in the language of `words`: one per field, then the closing block's three."""
+    return [*(widget(f, words) for f in form.fields), *closing_widgets(words.code)]
+
+
+def field_key(request_type: str, name: str, part: Literal["label", "info"]) -> str:
+    """The translation key of a field's label or help line (`form_translations`), e.g. 'form:mla:facts:label'."""
+    return f"form:{request_type}:{name}:{part}"
+
+
+def form_translations(settings: Settings) -> dict[str, dict[str, str]]:
+    """Every field's label and help line of every form (the closing block's included) by translation key, in
+    each of the six languages: the browser shows them in the page's language, and relabels the forms without
+    a round trip when the user picks another."""
+    forms = [drafting.form(t, settings) for t in drafting.list_types(settings)]
+    out: dict[str, dict[str, str]] = {}
+    for lang in drafting.LANGUAGES:
+        words = form_words(settings, lang)
+        out[lang] = {
+            field_key(form.type, w.name, part): getattr(w, part)
+            for form in forms
+            for w in widgets(form, words)
+            for part in ("label", "info")
+        }
+    return out
+
+
+def choice_labels(w: Widget, words: FormWording = ENGLISH) -> list[tuple[str, str]]:
+    """A drop-down's or yes/no field's choices as (shown in the language of `words`, value kept in the case): the
+    case keeps the form's own values, whatever the page's language."""
+    if w.kind == "radio":
+        return [(page_text(words.code, f"draft_{value}"), value) for value in w.choices]
+    return [(words.text(value), value) for value in w.choices]
 
 
 def _parts(form: FormSpec, values: Sequence[Any]) -> tuple[list[Any], list[Any]]:
@@ -205,87 +263,127 @@ def _to_widget(spec: FieldSpec, value: Any) -> Any:
     return str(value).strip()
 
 
-def draft_view(settings: Settings, request_type: str, values: Sequence[Any]) -> DraftView:
-    """Checklist and preview for the current values; an invalid value is explained in the checklist."""
+def draft_view(settings: Settings, request_type: str, values: Sequence[Any], lang: str = "en") -> DraftView:
+    """Checklist and preview for the current values, in the page's language `lang` (the draft's fixed wording
+    too); an invalid value is explained in the checklist."""
     form = drafting.form(request_type, settings)
+    words = form_words(settings, lang)
     case = case_from_values(form, values)
     try:
-        markdown, report = drafting.draft_markdown(request_type, CaseDoc(data=case, source=FORM_SOURCE), settings)
+        markdown, report = drafting.draft_markdown(
+            request_type, CaseDoc(data=case, source=FORM_SOURCE), settings, language=lang
+        )
     except DraftError as exc:
-        problem = _with_labels(form, str(exc))
+        problem = _with_labels(form, str(exc), words)
         return DraftView(
-            error_html(problem) + checklist_html(form, case, None),
-            "_Fix the fields marked in the checklist to update the preview._",
+            error_html(problem) + checklist_html(form, case, None, words),
+            page_text(lang, "draft_fix_fields"),
             ok=False,
         )
-    return DraftView(checklist_html(form, case, report), markdown, ok=True)
+    return DraftView(checklist_html(form, case, report, words), markdown, ok=True)
 
 
-def _with_labels(form: FormSpec, message: str) -> str:
+def _with_labels(form: FormSpec, message: str, words: FormWording = ENGLISH) -> str:
     """Validation messages name fields by their key; the form shows labels."""
     for spec in form.fields:
-        message = message.replace(f"'{spec.name}'", f"'{spec.label}'")
-    for part, w in zip(CLOSING_PARTS, closing_widgets(), strict=True):
+        message = message.replace(f"'{spec.name}'", f"'{words.text(spec.label)}'")
+    for part, w in zip(CLOSING_PARTS, closing_widgets(words.code), strict=True):
         message = message.replace(f"'{CLOSING}.{part}'", f"'{w.label}'")
     return message
 
 
-def checklist_html(form: FormSpec, case: dict[str, Any], report: CheckReport | None) -> str:
-    """Every element of the request, in order: given, missing, weak or optional, each with its basis."""
+def checklist_html(
+    form: FormSpec, case: dict[str, Any], report: CheckReport | None, words: FormWording = ENGLISH
+) -> str:
+    """Every element of the request, in order: given, missing, weak or optional, each with its basis, in the
+    language of `words` (a basis's note is said in English only: it is part of our English knowledge base)."""
+    lang = words.code
     items = {i.field: i for i in report.items} if report else {}
-    head = f'<div class="uncc-check-summary uncc-{report.status}">{html.escape(report.summary)}</div>' if report else ""
+    head = (
+        f'<div class="uncc-check-summary uncc-{report.status}">{html.escape(_summary(report, lang))}</div>'
+        if report
+        else ""
+    )
     rows = []
     for spec in form.fields:
         item = items.get(spec.name)
         if item is not None:  # a missing item's message repeats the label and basis shown beside it anyway
-            status, note = item.problem, "missing" if item.problem == "missing" else item.message
+            status = item.problem
+            note = page_text(lang, "draft_missing") if item.problem == "missing" else item.message
         elif spec.name in case:
             status, note = "given", ""
+        elif spec.required and report is None:
+            status, note = "missing", ""
         else:
-            status, note = ("missing", "") if spec.required and report is None else ("optional", "optional, not given")
+            status, note = "optional", page_text(lang, "draft_optional")
         mark = {"given": "✓", "missing": "✗", "weak": "!", "optional": "○"}[status]
-        basis = spec.basis.label + (f": {spec.basis.note}" if spec.basis.note else "")
+        basis = basis_text(spec.basis, lang) + (f": {spec.basis.note}" if spec.basis.note and lang == "en" else "")
         rows.append(
             f'<li class="uncc-check uncc-check-{status}" data-field="{spec.name}">'
             f'<span class="uncc-mark">{mark}</span> '
-            f"<strong>{html.escape(spec.label)}</strong>{' *' if spec.required else ''}"
+            f"<strong>{html.escape(words.text(spec.label))}</strong>{' *' if spec.required else ''}"
             f"{f' — {html.escape(note)}' if note else ''}"
-            f'<div class="uncc-basis">Basis: {html.escape(basis)}</div></li>'
+            f'<div class="uncc-basis">{html.escape(page_text(lang, "draft_basis", basis=basis))}</div></li>'
         )
     return f'{head}<ul class="uncc-checklist">{"".join(rows)}</ul>'
 
 
-def prepare_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> PreparedFiles:
-    """The draft as DOCX, PDF and Markdown in `folder` (a fresh per-request folder the caller owns), each named
-    after its date, reference and request type, e.g. '2027-03-04_PP-CYB-2026-0147_preservation.docx'."""
+def _summary(report: CheckReport, lang: str) -> str:
+    """The report's one line ('preservation: complete (10 of 10 required elements present)') in `lang`."""
+    counts = {"type": report.type, "present": report.present, "required": report.required}
+    if report.complete:
+        return page_text(lang, "draft_summary_complete", **counts)
+    gaps = {"missing": len(report.missing), "weak": len(report.weak)}
+    return page_text(lang, "draft_summary_incomplete", **counts, **gaps)
+
+
+def file_formats(lang: str) -> tuple[str, ...]:
+    """The downloads of a draft in `lang`, in the order listed: no PDF where its script cannot be printed."""
+    return tuple(f for f in FILE_FORMATS if f in drafting.formats(lang))
+
+
+def prepare_files(
+    settings: Settings, request_type: str, values: Sequence[Any], folder: Path, lang: str = "en"
+) -> PreparedFiles:
+    """The draft in the page's language `lang` as DOCX, PDF (where that language can be printed as one) and
+    Markdown in `folder` (a fresh per-request folder the caller owns), each named after its date, reference and
+    request type, e.g. '2027-03-04_PP-CYB-2026-0147_preservation.docx'."""
     form = drafting.form(request_type, settings)
     case = CaseDoc(data=case_from_values(form, values), source=FORM_SOURCE)
     try:
-        result = drafting.draft(request_type, case, settings)
+        result = drafting.draft(request_type, case, settings, language=lang)
         paths = [
             drafting.save(result, folder / drafting.file_name(result, fmt), fmt, force=True, settings=settings)
-            for fmt in FILE_FORMATS
+            for fmt in file_formats(lang)
         ]
     except DraftError as exc:
-        raise DraftError(_with_labels(form, str(exc))) from None
-    return PreparedFiles(paths, result.report)
+        raise DraftError(_with_labels(form, str(exc), form_words(settings, lang))) from None
+    return PreparedFiles(paths, result.report, lang)
 
 
-def write_files(settings: Settings, request_type: str, values: Sequence[Any], folder: Path) -> list[Path]:
-    """The paths of `prepare_files`: DOCX, PDF and Markdown."""
-    return prepare_files(settings, request_type, values, folder).paths
+def write_files(
+    settings: Settings, request_type: str, values: Sequence[Any], folder: Path, lang: str = "en"
+) -> list[Path]:
+    """The paths of `prepare_files`: DOCX, PDF (not in Arabic or Chinese) and Markdown."""
+    return prepare_files(settings, request_type, values, folder, lang).paths
 
 
-def files_status(report: CheckReport) -> str:
-    """The status line under the downloads: ready, or how many gaps the files still mark."""
+def files_status(report: CheckReport, lang: str = "en") -> str:
+    """The status line under the downloads, in `lang`: ready, or how many gaps the files still mark; and where
+    the language has no PDF, that Word is its format."""
     if report.complete:
-        return FILES_READY
-    gaps = len(report.items)
-    counts = ", ".join(f"{n} {kind}" for n, kind in ((len(report.missing), "missing"), (len(report.weak), "weak")) if n)
-    return (
-        f"**Draft with {gaps} gap{'s' if gaps != 1 else ''}** ({counts}): the files mark each missing element "
-        f"[MISSING: …]; the checklist lists them all. {DOWNLOAD_HINT}"
-    )
+        head = page_text(lang, "draft_files_ready" if "pdf" in file_formats(lang) else "draft_files_ready_no_pdf")
+    else:
+        kinds = (("draft_count_missing", len(report.missing)), ("draft_count_weak", len(report.weak)))
+        counts = ", ".join(page_text(lang, key, count=n) for key, n in kinds if n)
+        gaps = len(report.items)
+        head = (
+            page_text(lang, "draft_gap", counts=counts)
+            if gaps == 1
+            else page_text(lang, "draft_gaps", gaps=gaps, counts=counts)
+        )
+    no_pdf = [] if "pdf" in file_formats(lang) else [page_text(lang, "draft_no_pdf")]
+    return " ".join([head, *no_pdf, page_text(lang, "draft_download")])
 
 
 def needs_confirmation(form: FormSpec, current: Sequence[Any], replacement: Sequence[Any]) -> bool:
@@ -304,26 +402,27 @@ def draft_api(settings: Settings, request_type: str, case_text: str) -> tuple[st
     """The `/draft` endpoint: a type and a case as YAML or JSON text -> the Markdown and the completeness report."""
     if not isinstance(case_text, str):
         raise DraftError("The case must be YAML or JSON text.")
-    if len(case_text.encode("utf-8", "replace")) > MAX_CASE_BYTES:
-        raise DraftError(f"The case is larger than {MAX_CASE_BYTES // 10**6} MB; summarise it.")
-    doc = parse_case(case_text, source="case")  # YAML; JSON objects are YAML too
+    doc = parse_case(case_text, source="case", settings=settings)  # YAML; JSON objects are YAML too
     markdown, report = drafting.draft_markdown(request_type, doc, settings)
     return markdown, report.model_dump(mode="json")
 
 
-def form_intro(form: FormSpec) -> str:
-    """The Markdown above a form: what the request is for and what it rests on."""
-    return f"**{form.title}** ({form.legal_basis.label}). {form.summary}\n\nFields marked * are required."
+def form_intro(form: FormSpec, words: FormWording = ENGLISH) -> str:
+    """The Markdown above a form, in the language of `words`: what the request is for and what it rests on; on a
+    page in another language than English, that the draft is written in it."""
+    lang = words.code
+    intro = page_text(
+        lang,
+        "draft_intro",
+        title=words.title(form),
+        basis=basis_text(form.legal_basis, lang),
+        summary=words.summary(form),
+    )
+    notes = [page_text(lang, "draft_required"), *([page_text(lang, "draft_language")] if lang != "en" else [])]
+    return "\n\n".join([intro, " ".join(notes)])
 
 
 # -- the case file: save the form as YAML, open a YAML case file into it ----------------------------------------
-
-MAX_UPLOAD_BYTES = 10_000_000  # refused before reading: a request's case file is a few kilobytes
-UPLOAD_LIMIT = f"{MAX_UPLOAD_BYTES // 10**6} MB"
-CONFIRM_UPLOAD = (
-    "**Replace what you typed with the case file {name}?** The form already has content, and the case file "
-    "would overwrite every field of it."
-)
 
 
 class _CaseDumper(yaml.SafeDumper):
@@ -379,8 +478,8 @@ def write_case_file(settings: Settings, request_type: str, values: Sequence[Any]
     return path
 
 
-def case_saved_status(path: Path, request_type: str) -> str:
-    return desk_text("case_saved", name=path.name, type=request_type)
+def case_saved_status(path: Path, request_type: str, lang: str = "en") -> str:
+    return page_text(lang, "case_saved", name=path.name, type=request_type)
 
 
 @dataclass(frozen=True)
@@ -404,14 +503,9 @@ class OpenedCase:
         return " ".join([f"Opened **{self.name}**.", *self.notes])
 
 
-def read_upload(path: Path) -> str:
+def read_upload(path: Path, settings: Settings) -> str:
     """The text of an uploaded case file; a file too large is refused before it is read."""
-    size = path.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        raise DraftError(
-            f"{path.name} is {size / 1e6:.1f} MB; a case file must stay under {UPLOAD_LIMIT}. "
-            "Nothing was changed in the form."
-        )
+    check_file_size(path.stat().st_size, path.name, settings)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -424,9 +518,9 @@ def open_case_text(settings: Settings, request_type: str, text: str, name: str) 
     the fields of this request are drawn as `uncc draft TYPE --case FILE --state STATE` draws them. Any problem
     raises DraftError naming the field (by its label) and line; the form is then left as it is."""
     form = drafting.form(request_type, settings)
-    doc = parse_case(text, source=name)
+    doc = parse_case(text, source=name, settings=settings)
     if is_casefile(doc.data):
-        casefile, warnings = load_casefile(doc)
+        casefile, warnings = load_casefile(doc, settings)
         states = states_for(casefile, request_type)
         if not states:
             raise DraftError(
@@ -582,16 +676,21 @@ def _shows(w: Widget, value: Any) -> bool:
     return value is None or value in w.choices
 
 
-def restore_notice(autosaved: Autosaved, forms: Mapping[str, FormSpec]) -> str:
-    """The Markdown of the offer to restore: when it was saved, which forms, how many fields each."""
+def restore_notice(autosaved: Autosaved, forms: Mapping[str, FormSpec], words: FormWording = ENGLISH) -> str:
+    """The Markdown of the offer to restore, in the language of `words`: when it was saved, which forms, how many
+    fields each."""
+    lang = words.code
     parts = [
-        f"{forms[t].title} ({n} field{'s' if n != 1 else ''})"
+        page_text(lang, "draft_form_field", title=words.title(forms[t]))
+        if n == 1
+        else page_text(lang, "draft_form_fields", title=words.title(forms[t]), count=n)
         for t, values in autosaved.forms.items()
         if (n := len(autosave_entry(forms[t], values) or {}))
     ]
-    text = desk_text("draft_found", saved=autosaved.saved or "at an unknown time", forms="; ".join(parts))
+    saved = autosaved.saved or page_text(lang, "draft_saved_unknown")
+    text = page_text(lang, "draft_found", saved=saved, forms="; ".join(parts))
     if autosaved.notes:
-        text += " " + desk_text("draft_migrated", dropped="; ".join(autosaved.notes))
+        text += " " + page_text(lang, "draft_migrated", dropped="; ".join(autosaved.notes))
     return text
 
 

@@ -20,24 +20,24 @@ from typing import Any
 
 import gradio as gr
 from gradio.context import Context
+from gradio.i18n import I18nData
 from gradio.utils import get_upload_folder
 
 from assistant import drafting
 from assistant.settings import Settings
 from assistant.ui.draft import (
-    CONFIRM_EXAMPLE,
-    CONFIRM_UPLOAD,
-    FILES_STALE,
     Autosaved,
     OpenedCase,
     Widget,
     autosave_of,
     autosave_with,
     case_saved_status,
-    desk_text,
+    choice_labels,
     draft_view,
     example_values,
+    field_key,
     form_intro,
+    form_words,
     needs_confirmation,
     open_case_text,
     prepare_files,
@@ -50,7 +50,7 @@ from assistant.ui.draft import (
     write_case_file,
 )
 from assistant.ui.guard import error_html, guarded, shown_in, warning
-from assistant.ui.i18n import label
+from assistant.ui.i18n import label, language_code, page_language, page_text
 
 PRIVATE = "private"  # UI-only listeners: not part of the documented API
 AUTOSAVE_KEY = "uncc-draft-autosave"  # the browser's copy of the forms, under this local storage key
@@ -114,9 +114,14 @@ class _FormParts:
     pending: gr.State  # the values waiting for the user's confirmation, and what to say once they are in
 
 
-def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
+def draft_tab(settings: Settings, language: gr.Dropdown) -> tuple[gr.Dropdown, Any]:
     """The tab's content, inside the caller's `gr.Tab`. Returns the type picker and `show_chosen(listener)`,
-    which shows the form of the type another tab's listener put into the picker."""
+    which shows the form of the type another tab's listener put into the picker.
+
+    `language` is the page's language selector: every listener that shows or writes a draft reads it (its last
+    input), so the checklist, the preview and the files are in the page's language. The fields' labels and help
+    are translation keys the browser shows in that language (`field_key`); the titles in the type picker and
+    the choices of a field are set here whenever the language changes."""
     types = drafting.list_types(settings)
     forms = {t: drafting.form(t, settings) for t in types}
     first = types[0]
@@ -161,7 +166,7 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
                     note = gr.Markdown(elem_id=f"case-note-{t}")
                     states = gr.Radio([], label=label("choose_state"), visible=False, elem_id=f"case-states-{t}")
                     with gr.Column(visible=False, elem_id=f"confirm-{t}") as confirm:
-                        question = gr.Markdown(CONFIRM_EXAMPLE)
+                        question = gr.Markdown(page_text("en", "draft_confirm_example"))
                         with gr.Row():
                             replace = gr.Button(label("draft_replace_example"), variant="stop", size="sm")
                             keep = gr.Button(label("draft_keep"), size="sm")
@@ -176,7 +181,7 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
                     fields, example, save, upload, note, states, gr.State(None), build, confirm, question, replace,
                     keep, gr.State(None),
                 )  # fmt: skip
-                _wire_form(settings, t, parts, out)
+                _wire_form(settings, t, parts, out, language)
         with gr.Column(scale=2):
             gr.Markdown("### " + label("draft_completeness"))  # under the tab's heading (level 2, app._tab_heading)
             out.checklist.render()
@@ -197,20 +202,41 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
             offset += n
         return found
 
-    def showing(request_type: str, values: list[Any]) -> tuple[Any, ...]:
-        """The outputs of `shown` for the form of `request_type`, downloads cleared."""
-        view = draft_view(settings, request_type, values)
+    def showing(request_type: str, values: list[Any], lang: str) -> tuple[Any, ...]:
+        """The outputs of `shown` for the form of `request_type` in the page's language, downloads cleared."""
+        view = draft_view(settings, request_type, values, lang)
         visible = (gr.Column(visible=t == request_type) for t in types)
-        return *visible, form_intro(forms[request_type]), view.checklist, view.preview, None, "", False
+        intro = form_intro(forms[request_type], form_words(settings, lang))
+        return *visible, intro, view.checklist, view.preview, None, "", False
 
     @guarded(shown_in(shown, out.status))
     def on_type(request_type: str, *values: Any) -> tuple[Any, ...]:
-        return showing(request_type, by_type(values)[request_type])
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
+        return showing(request_type, by_type(tuple(values))[request_type], language_code(code))
 
     out.picker.input(
         on_type,
-        inputs=[out.picker, *every],
+        inputs=[out.picker, *every, language],
         outputs=shown,
+        api_visibility=PRIVATE,
+    )
+    choosers = [(c, w) for t in types for c, w in zip(groups[t][1], widgets(forms[t]), strict=True) if w.choices]
+
+    @guarded(shown_in([out.picker, *shown, *(c for c, _ in choosers)], out.status))
+    def on_language(code: str, request_type: str, *values: Any) -> tuple[Any, ...]:
+        """The page's language changed (chosen, or applied on load): the form on screen, its checklist and preview
+        again in it, the picker's titles and the fields' choices too (their labels follow in the browser)."""
+        lang = language_code(code)
+        words = form_words(settings, lang)
+        titles = gr.Dropdown(choices=[(words.title(forms[t]), t) for t in types])
+        shown_choices = (gr.update(choices=choice_labels(w, words)) for _, w in choosers)
+        return titles, *showing(request_type, by_type(values)[request_type], lang), *shown_choices
+
+    language.change(
+        on_language,
+        inputs=[language, out.picker, *every],
+        outputs=[out.picker, *shown, *(c for c, _ in choosers)],
+        show_progress="hidden",
         api_visibility=PRIVATE,
     )
     offered, armed = gr.State(None), gr.State(False)
@@ -218,26 +244,30 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
     kept_as_is = tuple(gr.skip() for _ in restored[:-5])  # the forms and the panels beside them
 
     @guarded(shown_in([notice, notice_text, restore_note, offered, out.autosave], restore_note, _said))
-    def on_load(saved: Any) -> tuple[Any, ...]:
+    def on_load(saved: Any, request: gr.Request | None = None) -> tuple[Any, ...]:
         """A page opened with an autosave offers it back; one it cannot read is discarded, and said."""
         autosaved = read_autosave(saved, forms)
+        lang = page_language(request)
         if autosaved.discarded or (autosaved.notes and not autosaved.forms):
             empty = autosave_of(forms, {}, None)
-            return gr.Column(visible=False), "", _said(desk_text("draft_unreadable")), None, empty
+            return gr.Column(visible=False), "", _said(page_text(lang, "draft_unreadable")), None, empty
         if not autosaved.forms:
             return gr.skip(), gr.skip(), gr.skip(), None, gr.skip()
         kept = autosave_of(forms, autosaved.forms, autosaved.current) | {"saved": autosaved.saved}  # as migrated
-        return gr.Column(visible=True), restore_notice(autosaved, forms), gr.skip(), autosaved, kept
+        offer = restore_notice(autosaved, forms, form_words(settings, lang))
+        return gr.Column(visible=True), offer, gr.skip(), autosaved, kept
 
     @guarded(shown_in(restored, notice_text))
     def on_restore(autosaved: Autosaved | None, confirmed: bool, *values: Any) -> tuple[Any, ...]:
         """Put the autosave back into the forms; asks first if a form got new content since the page opened."""
-        current = by_type(values)
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
+        lang = language_code(code)
+        current = by_type(tuple(values))
         if autosaved is None or not autosaved.forms:
             return *kept_as_is, gr.Column(visible=False), gr.skip(), False, gr.skip(), gr.skip()
         clashes = restore_conflicts(autosaved, forms, current)
         if clashes and not confirmed:
-            ask = desk_text("restore_clash", forms="; ".join(clashes))
+            ask = page_text(lang, "restore_clash", forms="; ".join(clashes))
             return *kept_as_is, gr.skip(), ask, True, gr.skip(), gr.skip()
         merged = current | autosaved.forms
         chosen = autosaved.current or next(iter(autosaved.forms))
@@ -246,24 +276,25 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
         ]
         return (
             chosen,
-            *showing(chosen, merged[chosen]),
+            *showing(chosen, merged[chosen], lang),
             *filled,
             gr.Column(visible=False),
             "",
             False,
             autosave_of(forms, merged, chosen),
-            _say(desk_text("draft_restored")),
+            _say(page_text(lang, "draft_restored")),
         )
 
     @guarded(shown_in([notice, armed, offered, out.autosave, restore_note], restore_note, _said))
     def on_discard(*values: Any) -> tuple[Any, ...]:
         """Forget the autosave offered; what is on screen now is what the browser keeps."""
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
         return (
             gr.Column(visible=False),
             False,
             None,
-            autosave_of(forms, by_type(values), None),
-            _say(desk_text("draft_discarded")),
+            autosave_of(forms, by_type(tuple(values)), None),
+            _say(page_text(language_code(code), "draft_discarded")),
         )
 
     store = {"fn": None, "inputs": out.autosave, "js": WRITE_AUTOSAVE, "api_visibility": PRIVATE}
@@ -275,14 +306,19 @@ def draft_tab(settings: Settings) -> tuple[gr.Dropdown, Any]:
             js=READ_AUTOSAVE,
             api_visibility=PRIVATE,
         ).then(**store)
-    restore.click(on_restore, inputs=[offered, armed, *every], outputs=restored, api_visibility=PRIVATE).then(**store)
+    restore.click(on_restore, inputs=[offered, armed, *every, language], outputs=restored, api_visibility=PRIVATE).then(
+        **store
+    )
     discard.click(
-        on_discard, inputs=every, outputs=[notice, armed, offered, out.autosave, restore_note], api_visibility=PRIVATE
+        on_discard,
+        inputs=[*every, language],
+        outputs=[notice, armed, offered, out.autosave, restore_note],
+        api_visibility=PRIVATE,
     ).then(**store)
 
     def show_chosen(listener: Any) -> None:
         """After `listener` (e.g. "Draft this request" in the Ask tab) set the picker: show that type's form."""
-        listener.success(on_type, inputs=[out.picker, *every], outputs=shown, api_visibility=PRIVATE)
+        listener.success(on_type, inputs=[out.picker, *every, language], outputs=shown, api_visibility=PRIVATE)
 
     return out.picker, show_chosen
 
@@ -302,18 +338,25 @@ def _problem(message: str) -> str:
 
 
 def _component(w: Widget, request_type: str) -> gr.components.Component:
+    """The field's input; its label and help are translation keys (`field_key`), shown in the page's language."""
     elem_id = f"{request_type}-{w.name}"
+    words = {
+        "label": I18nData(field_key(request_type, w.name, "label")),
+        "info": I18nData(field_key(request_type, w.name, "info")),
+    }
     if w.kind == "dropdown":
-        return gr.Dropdown(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
+        return gr.Dropdown(choice_labels(w), value=None, **words, elem_id=elem_id)
     if w.kind == "radio":
-        return gr.Radio(list(w.choices), value=None, label=w.label, info=w.info, elem_id=elem_id)
-    return gr.Textbox(label=w.label, info=w.info, lines=w.lines, placeholder=w.placeholder, elem_id=elem_id)
+        return gr.Radio(choice_labels(w), value=None, **words, elem_id=elem_id)
+    return gr.Textbox(**words, lines=w.lines, placeholder=w.placeholder, elem_id=elem_id)
 
 
-def _wire_form(settings: Settings, request_type: str, parts: _FormParts, out: _DraftOutputs) -> None:
+def _wire_form(
+    settings: Settings, request_type: str, parts: _FormParts, out: _DraftOutputs, language: gr.Dropdown
+) -> None:
     """Live checklist and preview on every change (withdrawing files made from earlier values, autosaving the
     form in the browser), the example loader and the case file opener with their confirmation, the case file
-    download and the file builder of one form."""
+    download and the file builder of one form; each in the page's language, the last input of its listener."""
     fields = parts.fields
     form = drafting.form(request_type, settings)
     hidden = gr.Column(visible=False)
@@ -340,10 +383,10 @@ def _wire_form(settings: Settings, request_type: str, parts: _FormParts, out: _D
             gr.skip(),
         )
 
-    def offer(values: list[Any], current: tuple[Any, ...], opened: OpenedCase) -> tuple[Any, ...]:
+    def offer(values: list[Any], current: list[Any], opened: OpenedCase, lang: str) -> tuple[Any, ...]:
         if needs_confirmation(form, current, values):
-            question = CONFIRM_UPLOAD.format(name=opened.name)
-            return ask(values, question, desk_text("replace_with_case"), opened.message)
+            question = page_text(lang, "draft_confirm_upload", name=opened.name)
+            return ask(values, question, page_text(lang, "replace_with_case"), opened.message)
         return put(values, opened.message)
 
     @guarded(
@@ -352,20 +395,25 @@ def _wire_form(settings: Settings, request_type: str, parts: _FormParts, out: _D
         )
     )
     def on_change(*values: Any) -> tuple[Any, ...]:
-        *values, ready, chosen, saved = values  # type: ignore[assignment]  # then the shared flag, type, autosave
+        # then the shared flag, the type on screen, the autosave and the page's language
+        *values, ready, chosen, saved, code = values  # type: ignore[assignment]
         autosaved = autosave_with(saved, form, values)
         if chosen != request_type:  # a hidden form filled by a restore: its checklist is not the one on screen
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), autosaved
-        view = draft_view(settings, request_type, values)
+        lang = language_code(code)
+        view = draft_view(settings, request_type, values, lang)
         if ready:  # the files on screen no longer match the form
-            return view.checklist, view.preview, None, FILES_STALE, False, autosaved
+            return view.checklist, view.preview, None, page_text(lang, "draft_files_stale"), False, autosaved
         return view.checklist, view.preview, gr.skip(), gr.skip(), gr.skip(), autosaved
 
     @guarded(shown_in(fill, out.status))
     def on_example(*values: Any) -> tuple[Any, ...]:
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
+        lang = language_code(code)
         example = example_values(settings, request_type)
         if needs_confirmation(form, values, example):  # ask first; the example waits in `pending`
-            return ask(example, CONFIRM_EXAMPLE, "Replace with the example", "")
+            question = page_text(lang, "draft_confirm_example")
+            return ask(example, question, page_text(lang, "draft_replace_example"), "")
         return put(example, "")
 
     @guarded(shown_in(fill, parts.note, _problem))
@@ -381,59 +429,72 @@ def _wire_form(settings: Settings, request_type: str, parts: _FormParts, out: _D
     @guarded(shown_in(fill, parts.note, _problem))
     def on_upload(path: str | None, *values: Any) -> tuple[Any, ...]:
         """Open a case file: read and checked as the command line does; any problem leaves the form as it is."""
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
         if not path:
             return tuple(gr.skip() for _ in fill)
         file = Path(path)
         try:
-            opened = open_case_text(settings, request_type, read_upload(file), file.name)
+            opened = open_case_text(settings, request_type, read_upload(file, settings), file.name)
         finally:
             file.unlink(missing_ok=True)  # the case now lives in the form only
         if opened.values is None:  # a whole-case file with several States: the user chooses first
             choose = gr.Radio(choices=list(opened.states), value=None, visible=True)
             held = (opened.casefile, opened.name, opened.notes)
             return *unchanged, *(gr.skip() for _ in range(5)), opened.message, choose, held
-        return offer(opened.values, values, opened)
+        return offer(opened.values, values, opened, language_code(code))
 
     @guarded(shown_in(fill, parts.note, _problem))
     def on_state(state: str | None, held: tuple[Any, str, tuple[str, ...]] | None, *values: Any) -> tuple[Any, ...]:
         """The requested State chosen for a whole-case file: the form filled for the request to it."""
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
         if not state or held is None:
             return tuple(gr.skip() for _ in fill)
         casefile, name, notes = held
         opened = state_case(settings, request_type, casefile, state, name, notes)
-        return offer(opened.values or [], values, opened)
+        return offer(opened.values or [], values, opened, language_code(code))
 
     @guarded(shown_in([out.files, out.status, out.ready, parts.note], parts.note, _problem))
     def on_save(*values: Any) -> tuple[Any, ...]:
         """The form as a YAML case file, under Downloads (withdrawn, like the drafts, when the form changes)."""
+        *values, code = values  # type: ignore[assignment]  # the page's language comes last
         folder = Path(tempfile.mkdtemp(prefix="uncc-case-", dir=_upload_folder()))
         path = write_case_file(settings, request_type, values, folder)
-        return [str(path)], case_saved_status(path, request_type), True, ""
+        return [str(path)], case_saved_status(path, request_type, language_code(code)), True, ""
 
     @guarded(lambda problem: (None, warning(problem), False))
     def on_build(*values: Any) -> tuple[list[str] | None, str, bool]:
+        """The draft's files in the page's language (its last input): DOCX and Markdown, and PDF where the
+        language can be printed as one."""
+        *values, code = values  # type: ignore[assignment]
         folder = Path(tempfile.mkdtemp(prefix="uncc-draft-", dir=_upload_folder()))
-        prepared = prepare_files(settings, request_type, values, folder)
+        prepared = prepare_files(settings, request_type, values, folder, language_code(code))
         return [str(p) for p in prepared.paths], prepared.status, True
 
     gr.on(
         [f.change for f in fields],
         on_change,
-        inputs=[*fields, out.ready, out.picker, out.autosave],
+        inputs=[*fields, out.ready, out.picker, out.autosave, language],
         outputs=[out.checklist, out.preview, out.files, out.status, out.ready, out.autosave],
         trigger_mode="always_last",
         show_progress="hidden",
         api_visibility=PRIVATE,
     ).then(None, inputs=out.autosave, js=WRITE_AUTOSAVE, show_progress="hidden", api_visibility=PRIVATE)
-    parts.example.click(on_example, inputs=fields, outputs=fill, api_visibility=PRIVATE)
+    parts.example.click(on_example, inputs=[*fields, language], outputs=fill, api_visibility=PRIVATE)
     parts.replace.click(on_replace, inputs=parts.pending, outputs=fill, api_visibility=PRIVATE)
     parts.keep.click(on_keep, outputs=[parts.confirm, parts.pending, out.status, parts.note], api_visibility=PRIVATE)
-    parts.upload.upload(on_upload, inputs=[parts.upload, *fields], outputs=fill, api_visibility=PRIVATE)
-    parts.states.input(on_state, inputs=[parts.states, parts.casefile, *fields], outputs=fill, api_visibility=PRIVATE)
-    parts.save.click(
-        on_save, inputs=fields, outputs=[out.files, out.status, out.ready, parts.note], api_visibility=PRIVATE
+    parts.upload.upload(on_upload, inputs=[parts.upload, *fields, language], outputs=fill, api_visibility=PRIVATE)
+    parts.states.input(
+        on_state, inputs=[parts.states, parts.casefile, *fields, language], outputs=fill, api_visibility=PRIVATE
     )
-    parts.build.click(on_build, inputs=fields, outputs=[out.files, out.status, out.ready], api_visibility=PRIVATE)
+    parts.save.click(
+        on_save,
+        inputs=[*fields, language],
+        outputs=[out.files, out.status, out.ready, parts.note],
+        api_visibility=PRIVATE,
+    )
+    parts.build.click(
+        on_build, inputs=[*fields, language], outputs=[out.files, out.status, out.ready], api_visibility=PRIVATE
+    )
 
 
 def _upload_folder() -> Path:

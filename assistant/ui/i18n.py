@@ -17,6 +17,7 @@ sets the interface only: an answer is always in the language of its question.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -60,11 +61,13 @@ def ui_wording(folder: Path = PROMPTS) -> dict[str, dict[str, str]]:
     return out
 
 
-def translations() -> gr.I18n:
+def translations(extra: Mapping[str, Mapping[str, str]] | None = None) -> gr.I18n:
     """The page's fixed wording for Gradio, by language: the entries without placeholders (those with
-    placeholders are filled in on the server)."""
+    placeholders are filled in on the server), and `extra` wording the page builds itself (the forms' fields,
+    by language, under keys of their own)."""
     fixed = {
         code: {key: value for key, value in words.items() if not PLACEHOLDER.search(value)}
+        | dict((extra or {}).get(code, {}))
         for code, words in ui_wording().items()
     }
     return gr.I18n(**fixed)

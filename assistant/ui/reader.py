@@ -30,14 +30,6 @@ from assistant.ui.i18n import page_text
 
 SEARCH_RESULTS = 6
 SNIPPET_CHARS = 280
-INGESTED_HEADINGS = {
-    "official": "### Official text (ingested)",
-    "unvalidated": "### Unvalidated text (stored although it failed the check; not the official text)",
-}
-RESTATEMENT_NOTE = (
-    "**Our restatement, not the official text.** The convention texts in this app are a plain-English "
-    "restatement (A/RES/79/243, annex). Check the wording against an authentic text before quoting it."
-)
 # The placeholders each entry of prompts/ui.yaml must have.
 UI_TEXT = {
     "question_label": set(),
@@ -138,11 +130,11 @@ class ArticleView:
     next: int | None
 
 
-def source_banner(official_languages: list[str], sources: list[OfficialSource]) -> str:
-    """The line at the top of every page saying whose text is shown: each ingested text by its file and SHA-256,
-    a text stored although it failed the check apart from the official ones."""
+def source_banner(official_languages: list[str], sources: list[OfficialSource], lang: str = "en") -> str:
+    """The line at the top of every page, in the page's language `lang`, saying whose text is shown: each ingested
+    text by its file and SHA-256, a text stored although it failed the check apart from the official ones."""
     if not official_languages:
-        return RESTATEMENT_NOTE
+        return page_text(lang, "restatement_note")
     from assistant.ingest.parse import get_language
 
     by_lang = {s.lang: s for s in sources}
@@ -152,10 +144,10 @@ def source_banner(official_languages: list[str], sources: list[OfficialSource]) 
         if source is None:  # stored before sources were recorded: its language is all that is known
             named[True].append(language)
             continue
-        text = ui_text("banner_text", language=language, file=source.file, digest=source.sha256)
+        text = page_text(lang, "banner_text", language=language, file=source.file, digest=source.sha256)
         named[source.validated].append(text)
-    parts = [ui_text(f"banner_{kind}", texts="; ".join(named[ok])) for ok, kind in _BANNERS if named[ok]]
-    return " ".join([*parts, ui_text("banner_rest")])
+    parts = [page_text(lang, f"banner_{kind}", texts="; ".join(named[ok])) for ok, kind in _BANNERS if named[ok]]
+    return " ".join([*parts, page_text(lang, "banner_rest")])
 
 
 _BANNERS = ((True, "official"), (False, "unvalidated"))
@@ -230,18 +222,17 @@ def article_view(
     if article is None:
         raise InvalidInput(f"Article {number} is not in the knowledge base; restore knowledge/ from git.")
     chapter_title = language.chapters.get(article.chapter, article.chapter_title)
-    heading = "\n\n".join(
-        [
-            "## " + page_text(code, "reader_heading", number=number, title=language.title(number, article.title)),
-            page_text(code, "reader_chapter", chapter=article.chapter, title=chapter_title)
-            + f" · confidence: {article.confidence}"
-            + (f" · mirrors: {', '.join(article.mirrors)}" if article.mirrors else ""),
-        ]
-    )
+    about = [
+        page_text(code, "reader_chapter", chapter=article.chapter, title=chapter_title),
+        page_text(code, "reader_confidence", confidence=article.confidence),
+        *([page_text(code, "reader_mirrors", mirrors=", ".join(article.mirrors))] if article.mirrors else []),
+    ]
+    title = language.title(number, article.title)
+    heading = "\n\n".join(["## " + page_text(code, "reader_heading", number=number, title=title), " · ".join(about)])
     parts = []
     if number in official:
-        parts += [INGESTED_HEADINGS[official[number].source], *_paragraphs(official[number])]
-    parts += [f"### {page_text(code, 'reader_restatement')}", f"> {RESTATEMENT_NOTE}"]
+        parts += [f"### {page_text(code, f'reader_{official[number].source}')}", *_paragraphs(official[number])]
+    parts += [f"### {page_text(code, 'reader_restatement')}", f"> {page_text(code, 'restatement_note')}"]
     parts.append(f"**{page_text(code, 'reader_summary')}** {language.summary(number, article.summary)}")
     if code != "en":  # what follows is the English restatement: said in the reader's language
         parts.append(f"*{page_text(code, 'reader_english')}*")
@@ -280,28 +271,27 @@ def _guidance(note: GuidanceNote) -> str:
     return "\n\n".join([f"### {note.title}", *(f"**{s.heading}.** {s.text}" for s in note.sections)])
 
 
-def search(retriever: HybridRetriever, query: object) -> tuple[str, list[tuple[str, int]]]:
-    """Search results as Markdown, and the articles found (to open one)."""
+def search(retriever: HybridRetriever, query: object, lang: str = "en") -> tuple[str, list[tuple[str, int]]]:
+    """Search results as Markdown, and the articles found (to open one); the page's words in `lang` (the passages
+    are as the knowledge base has them)."""
     text = query if isinstance(query, str) else ""
     if not text.strip():
-        raise InvalidInput("Type words to search for, e.g. “preservation of traffic data”.")
+        raise InvalidInput(page_text(lang, "search_empty"))
     hits = retriever.retrieve(text, SEARCH_RESULTS)
     if not hits:
-        return "No passage matches.", []
-    lines = [f"- {_hit(p)}" for p in hits]
+        return page_text(lang, "search_none"), []
+    lines = [f"- {_hit(p, lang)}" for p in hits]
     found = list(dict.fromkeys(p.article for p in hits if p.article is not None))
     titles = {p.article: p.title for p in hits if p.article is not None}
     return "\n".join(lines), [(f"Art. {n}. {titles[n]}", n) for n in found]
 
 
-def _hit(p: Passage) -> str:
+def _hit(p: Passage, lang: str) -> str:
     snippet = " ".join(p.text.split())
     snippet = snippet if len(snippet) <= SNIPPET_CHARS else snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    kind = {"official": "official text", "unvalidated": "unvalidated text", "guidance": "guidance note"}.get(
-        p.source, "restatement"
-    )
+    kind = page_text(lang, f"hit_{p.source if p.source in ('official', 'unvalidated', 'guidance') else 'restatement'}")
     if p.article is None:
-        return f"**Guidance: {p.title}** ({p.heading}; {kind}): {snippet}"
+        return f"**{page_text(lang, 'hit_guidance_title', title=p.title)}** ({p.heading}; {kind}): {snippet}"
     return f"**{p.label}** {p.title} ({kind}): {snippet}"
 
 
@@ -330,7 +320,7 @@ def about_markdown(rt: Runtime, backend: str) -> str:
             "- **Privacy**: runs on this machine only; questions and drafts stay in this browser session and are "
             "sent nowhere. Downloaded drafts are written to a private temporary folder, cleared within the hour.",
             "",
-            RESTATEMENT_NOTE,
+            page_text("en", "restatement_note"),
         ]
     )
 

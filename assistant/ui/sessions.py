@@ -18,6 +18,11 @@ Here a sweep, started with the server (`lifespan`), drops whole sessions:
 `max_sessions` (Gradio's `state_session_capacity`) bounds what is kept between sweeps: the least recently used
 session goes first. After sessions were dropped, the C allocator is asked to hand freed memory back to the system
 (`malloc_trim`), at most every `TRIM_EVERY_S`.
+
+A new session is also made cheaper (`LeanSession`): Gradio configures every component of the page for it up front
+(`config_values`), which only its deep links read (this app offers none). For this page that took about 50 ms of
+CPU on the server's event loop, so every other user's answer stream waited while a page opened or a script
+connected; `make loadtest` measured it (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -32,14 +37,16 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gradio.state_holder import SessionState, StateHolder
+
 from assistant.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY_S = 5.0
-# A session that keeps nothing is dropped once this long without a request. Not at once: making a session took
-# Gradio about 130 ms of CPU on a busy 2-core machine (it configures each of the page's ~400 components), and a
-# script that asks through one `gradio_client.Client` should not pay that on every question.
+# A session that keeps nothing is dropped once this long without a request. Not at once: a script that asks
+# through one `gradio_client.Client` keeps one session between its questions. (Chosen when making a session took
+# Gradio about 130 ms of CPU on a busy 2-core machine; `LeanSession` has since made it cheap.)
 UNTOUCHED_AFTER_S = 10.0
 TRIM_EVERY_S = 30.0  # after sessions were dropped, memory is handed back to the system at most this often
 
@@ -53,6 +60,40 @@ class SessionLimits:
     @classmethod
     def of(cls, web: WebSettings) -> SessionLimits:
         return cls(web.session_idle_minutes * 60, web.session_closed_seconds, web.max_sessions)
+
+
+class _NoComponents:
+    """What `SessionState.__init__` reads of a page: its default configuration, and here no component to configure
+    up front."""
+
+    def __init__(self, blocks: Any):
+        self.default_config = blocks.default_config
+        self.blocks: dict[int, Any] = {}
+
+
+class LeanSession(SessionState):
+    """Gradio's session with no configuration made up front: Gradio adds a component's own when a handler changes
+    it (`SessionState._update_value_in_config`), and the page keeps its defaults."""
+
+    def __init__(self, blocks: Any):
+        super().__init__(_NoComponents(blocks))
+
+
+class LeanStateHolder(StateHolder):
+    """Gradio's store of sessions, making each new one a `LeanSession`."""
+
+    def __getitem__(self, session_id: str) -> SessionState:
+        if session_id not in self.session_data:
+            self.session_data[session_id] = LeanSession(self.blocks)
+        return super().__getitem__(session_id)
+
+
+def use_lean_sessions(app: Any) -> None:
+    """Give the running server (Gradio's `App`) a `LeanStateHolder`; before its first request, so no session is
+    lost."""
+    holder = LeanStateHolder()
+    holder.set_blocks(app.get_blocks())  # the page now finds its sessions there too
+    app.state_holder = holder
 
 
 def untouched(session: Any, defaults: Any) -> bool:
@@ -124,7 +165,7 @@ def _malloc_trim() -> Callable[[], object] | None:
 
 
 def lifespan(limits: SessionLimits) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
-    """For `launch(app_kwargs={"lifespan": ...})`: the sweep, running while the server runs."""
+    """For `launch(app_kwargs={"lifespan": ...})`: lean sessions, and the sweep, running while the server runs."""
 
     async def sweep(app: Any) -> None:
         touched: set[str] = set()
@@ -141,6 +182,7 @@ def lifespan(limits: SessionLimits) -> Callable[[Any], contextlib.AbstractAsyncC
 
     @contextlib.asynccontextmanager
     async def run(app: Any) -> AsyncIterator[None]:
+        use_lean_sessions(app)
         task = asyncio.create_task(sweep(app))
         try:
             yield

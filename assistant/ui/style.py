@@ -63,7 +63,7 @@ CSS = """
   --uncc-given: #4ade80; --uncc-missing: #fca5a5; --uncc-weak: #fbbf24;
   --uncc-focus: #93c5fd;
 }
-.uncc-banner { border-left: 4px solid var(--uncc-banner-edge); padding: 4px 12px;
+.uncc-banner { border-inline-start: 4px solid var(--uncc-banner-edge); padding: 4px 12px;
   background: var(--uncc-banner-bg) !important; color: var(--uncc-banner-text) !important; }
 .uncc-banner *, .uncc-banner strong { color: var(--uncc-banner-text) !important; }
 .uncc-chips .wrap { gap: 6px !important; }
@@ -88,19 +88,25 @@ CSS = """
 .uncc-check-summary { font-weight: 700; padding: 6px 10px; border-radius: 6px; margin-bottom: 6px; }
 .uncc-check-summary.uncc-complete { background: var(--uncc-ok-bg); color: var(--uncc-ok-text); }
 .uncc-check-summary.uncc-incomplete { background: var(--uncc-warn-bg); color: var(--uncc-warn-text); }
-.uncc-checklist { list-style: none; padding-left: 0; margin: 0; }
+.uncc-checklist { list-style: none; padding-inline-start: 0; margin: 0; }
 .uncc-check { padding: 4px 0; border-bottom: 1px solid var(--uncc-rule); }
 .uncc-mark { display: inline-block; width: 1.2em; font-weight: 700; }
 .uncc-check-given .uncc-mark { color: var(--uncc-given); }
 .uncc-check-missing .uncc-mark, .uncc-check-missing strong { color: var(--uncc-missing); }
 .uncc-check-weak .uncc-mark { color: var(--uncc-weak); }
 .uncc-check-optional { color: var(--uncc-faint); }
-.uncc-basis { font-size: 0.85em; color: var(--uncc-faint); margin-left: 1.2em; }
+.uncc-basis { font-size: 0.85em; color: var(--uncc-faint); margin-inline-start: 1.2em; }
 /* The reader: chapters as a list, one article per line; previous/next side by side. */
 .uncc-toc .wrap { flex-direction: column; align-items: stretch; gap: 2px !important; }
 .uncc-toc label { width: 100%; }
-#toc .label-wrap { text-align: left; }
+#toc .label-wrap { text-align: start; }
 .uncc-nav { align-items: center; }
+/* Right to left (Arabic): our own rules use logical sides (inline-start/end) and follow the page's direction;
+   Gradio's own left/right ones are mirrored here. A closed fold's chevron points to the side it sits on (Gradio
+   turns it with an inline style, hence !important), and a radio button's or checkbox's text sits after it. */
+html[dir="rtl"] .label-wrap:not(.open) .icon { transform: rotate(-90deg) !important; }
+html[dir="rtl"] label:has(> input[type="radio"], > input[type="checkbox"]) > input + * {
+  margin-left: 0; margin-right: var(--size-2); }
 /* The case editor (CodeMirror, inside gr.Code) colours YAML in Gradio's palette, which fails AA: on white, keys
    and strings #d08770 (2.8:1), punctuation and numbers #88c0d0 (2:1), true/false #5e81ac (4:1); on the dark
    #27272a, punctuation #a54543 (2.5:1) and comments #808080 (3.8:1). CodeMirror names those colours with
