@@ -28,7 +28,7 @@ from assistant.review.segment import Document, segment
 from assistant.settings import PROJECT_ROOT, ReviewSettings, Settings
 
 ROOT = PROJECT_ROOT / "evals" / "review"
-SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
+SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
 
 
 @dataclass

@@ -49,6 +49,7 @@ def test_a_pipe_named_as_output_is_refused_and_left_as_it_is(command, case_file,
     [
         (["ask", "--batch", "{tmp}/missing.jsonl"], "Batch file {tmp}/missing.jsonl does not exist."),
         (["search", "--batch", "{tmp}"], "Batch file {tmp} cannot be read"),
+        (["ask", "--batch", "{tmp}/huge.txt"], "Batch file {tmp}/huge.txt is 6.0 MB, over the 5 MB"),
         (["ask"], "Give a question"),
         (["search"], "Give a query"),
         (["review", "{tmp}/missing.txt", "--reply", "{tmp}/no/reply.md"], "The folder {tmp}/no does not exist"),
@@ -57,6 +58,8 @@ def test_a_pipe_named_as_output_is_refused_and_left_as_it_is(command, case_file,
     ],
 )
 def test_bad_input_is_reported_before_the_index_or_model_is_opened(argv, message, case_file, tmp_path, capsys):
+    with (tmp_path / "huge.txt").open("wb") as huge:
+        huge.truncate(6_000_000)  # sparse: a 6 MB batch file that takes no disk space
     code, err = _run(capsys, *(a.format(tmp=tmp_path) for a in argv))
     assert code == 2
     assert message.format(tmp=tmp_path) in err

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import numpy as np
 import pytest
 import yaml
 from ingest_fixtures import encrypted, from_knowledge, image_only, render_txt
@@ -60,7 +61,7 @@ def test_the_set_has_enough_requests_of_enough_types():
     types = {sidecar(p)["type"] for p in REQUESTS}
     assert len(REQUESTS) >= 16 and len(types) >= 4
     sidecars = sorted(SET.glob("*/*.yaml"))  # the never-seen sets too, which the tests do not review
-    assert {p.parent.name for p in sidecars} >= {"dev", "heldout", "fresh", "fresh2", "fresh3"}
+    assert {p.parent.name for p in sidecars} >= {"dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"}
     for p in sidecars:  # every id in a sidecar is an element of the form
         form = yaml.safe_load((PROJECT_ROOT / "knowledge" / "forms" / f"{sidecar(p)['type']}.yaml").read_text())
         names = {f["name"] for f in form["fields"]}
@@ -237,6 +238,88 @@ def test_checks_know_what_an_element_cannot_come_from():
     assert rule["nationality"].search("He is a national of Kestria.")
     assert not rule["nationality"].search("National Police of Kestria, Cybercrime Unit")
     assert rule["courtesy"].search("Please accept, Excellency, the assurances of my highest consideration.")
+
+
+def test_the_contact_is_the_requesting_authoritys_not_an_address_among_the_data_sought():
+    checks = load_checks(Settings().prompts_dir)
+    lines = [
+        "11. Assistance sought",
+        "",
+        "3. To obtain from Fjordmail AB the subscriber information and the login records of the account "
+        "ops@mail.example since its creation.",
+        "",
+        "The e-mails came from the account of the victim, anna@mail.example.",
+        "",
+        "Should you need anything further, Ms Petra Linn can be reached at +383 2 660 4412 or petra@justice.example.",
+    ]
+    doc = segment([Line(t) for t in lines])
+    masks = checks.masks(doc)
+    blocked = np.zeros(len(doc.units), dtype=bool)
+    for name in checks.excluded["contact_person"]:
+        blocked |= with_clauses(masks[name], doc)
+    texts = [u.text for u in doc.units]
+    item = texts.index(lines[2])
+    facts = texts.index(lines[4])
+    contact = texts.index(lines[6])
+    # Each has an address the contact check accepts; only the last is someone to contact.
+    assert all(masks["contact"][[item, facts, contact]])
+    assert blocked[item] and blocked[facts] and not blocked[contact]
+
+
+def test_the_list_of_measures_is_not_the_purpose_nor_a_request_to_preserve_its_necessity():
+    checks = load_checks(Settings().prompts_dir)
+    rule = checks.patterns
+    assert "measure_item" in checks.excluded["purpose"]
+    assert "preservation_ask" in checks.excluded["necessity"]
+    for item in (
+        "4. To obtain from **Solvik Savings Bank** the account opening documents of the company.",
+        "b) to search the home of the suspect and seize any computer found there.",
+        "To hear Mr Berg as a witness.",
+    ):
+        assert rule["measure_item"].search(item), item
+    # An item too long for one passage is cut at its semicolons: its pieces are still the item.
+    long_item = (
+        "1. To obtain from Nordvault Exchange AB the identity documents, customer records and account history of "
+        "the holders of the eleven deposit addresses listed in the annex to this request; the records of all "
+        "deposits, trades and withdrawals of those accounts between 1 April 2024 and the date of execution; and "
+        "the bank accounts to which money was withdrawn from them."
+    )
+    doc = segment([Line(long_item)])
+    assert doc.sentences == 3
+    assert with_clauses(checks.masks(doc)["measure_item"], doc).all()
+    for purpose in (
+        "The records are needed to identify the person who ran the shop and as evidence at trial.",
+        "To identify and bring to trial the administrators of the market.",
+    ):
+        assert not rule["measure_item"].search(purpose), purpose
+    ask = (
+        "I ask your authorities to ensure the expedited preservation of the stored data that this company holds "
+        "about the web shop: the subscriber details and the access logs."
+    )
+    assert rule["preservation_ask"].search(ask)
+    # A request to preserve that gives its reason still tells why preservation is necessary.
+    for reason in (
+        "We request preservation because the provider deletes its logs after 90 days.",
+        "We ask that the data be preserved, since the account may be closed by its holder at any time.",
+    ):
+        assert not rule["preservation_ask"].search(reason), reason
+
+
+def test_dotted_leaders_are_labels_and_an_ellipsis_is_not():
+    lines = [
+        "REQUEST FOR EXTRADITION",
+        "",
+        "Issuing authority ........ Ministry of Justice of Marvenia",
+        "Our reference ............ MJ-MAR/EXT/2026/077",
+        "Date . . . . . . 9 December 2026",
+        "",
+        "He left... and never came back.",
+    ]
+    units = {u.text: u for u in segment([Line(t) for t in lines]).units}
+    assert units["Ministry of Justice of Marvenia"].label == "Issuing authority"
+    assert units["MJ-MAR/EXT/2026/077"].label == "Our reference"
+    assert units["9 December 2026"].label == "Date"
+    assert units["He left... and never came back."].label == ""
 
 
 def test_a_long_sentence_is_also_compared_clause_by_clause():

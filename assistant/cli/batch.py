@@ -8,6 +8,10 @@ from pathlib import Path
 
 from assistant.errors import InvalidInput
 
+# A batch of questions is a few hundred lines; 5 MB is tens of thousands of questions. Checked before reading, so a
+# file named by mistake (an image, a disk dump) is refused at once rather than read into memory whole.
+MAX_BATCH_BYTES = 5_000_000
+
 
 @dataclass(frozen=True)
 class BatchItem:
@@ -18,6 +22,11 @@ class BatchItem:
 
 def read_batch(path: Path) -> list[BatchItem]:
     try:
+        if (size := path.stat().st_size) > MAX_BATCH_BYTES:
+            raise InvalidInput(
+                f"Batch file {path} is {size / 1e6:,.1f} MB, over the {MAX_BATCH_BYTES / 1e6:,.0f} MB a batch of "
+                "questions may take: split it into smaller files."
+            )
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidInput(f"Batch file {path} does not exist.") from None

@@ -13,10 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from assistant.drafting.forms import SAFE_LOADER, FormSpec
-from assistant.drafting.wording import language_code, load_wording
+from assistant.drafting.forms import FormSpec
+from assistant.drafting.wording import language_code, load_wording, read_mapping
 from assistant.errors import KnowledgeError
 
 SECTIONS = ("summaries", "labels", "help", "choices")
@@ -65,12 +63,7 @@ def load_form_wording(
     if lang == "en":
         return FormWording("en")
     path = knowledge_dir / "forms" / "i18n" / f"{lang}.yaml"
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: cannot be read ({exc}); restore it from git.".replace("\n", " ")) from None
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: expected the sections {', '.join(SECTIONS)}; restore it from git.")
+    data = read_mapping(path)
     tables: dict[str, dict[str, str]] = {}
     for section, wanted in needed(forms).items():
         table = data.get(section) or {}

@@ -81,14 +81,19 @@ def _flat(data: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A wording file's top-level mapping; a missing, unreadable or malformed file raises KnowledgeError."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot be read ({exc}); restore it from git.".replace("\n", " ")) from None
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected a mapping of keys to wording; restore it from git.")
-    return _flat(data)
+    return data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return _flat(read_mapping(path))
 
 
 def wording_problems(source: dict[str, Any], own: dict[str, Any]) -> list[str]:

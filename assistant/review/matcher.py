@@ -33,6 +33,7 @@ TOP_UNITS = 8  # the opening passages, where a request names itself ("Request fo
 TOP_HEADINGS = 4
 DIM = 384  # all-MiniLM-L6-v2; only used for an empty request
 PARTICULARS = ("date", "provision", "contact", "reference")  # patterns of checks.yaml that mark a concrete case
+SENTENCE_ENDS = (".", "!", "?")  # a passage that ends otherwise is a piece of a sentence cut for length
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,14 @@ def decide(
 
 def with_clauses(mask: np.ndarray, doc: Document) -> np.ndarray:
     """The passages a mask marks, and the clauses of those that are sentences: "where each is punishable by more
-    than one year" is the tail of a sentence on dual criminality, though it does not say "both" itself."""
+    than one year" is the tail of a sentence on dual criminality, though it does not say "both" itself. The
+    pieces an overlong sentence was cut into go with it too: the second half of "4. To obtain from the bank the
+    statements ...; the records of all deposits ..." is still an item of the list of measures."""
+    mask = mask.copy()
+    for i in range(1, doc.sentences):
+        prev = doc.units[i - 1]
+        if mask[i - 1] and prev.block == doc.units[i].block and not prev.text.rstrip('"”’)').endswith(SENTENCE_ENDS):
+            mask[i] = True
     whole = np.array([u.whole for u in doc.units], dtype=int)
     return mask | np.where(whole >= 0, mask[np.maximum(whole, 0)], False)
 

@@ -23,6 +23,10 @@ MARKER = re.compile(
 BULLET = re.compile(r"^[-*•·–]\s+")
 # "Requesting authority: the Prosecutor General" (a label of a few words, then its value).
 LABEL = re.compile(r"^([A-Z][^:!?]{0,60}?)\s*:\s+(\S.*)$")
+# A form's dotted leaders do what the colon does: "Issuing authority ........ Ministry of Justice". Four dots at
+# least, so that a sentence's ellipsis ("He left... and") is not a label.
+LEADER = re.compile(r"^([A-Z][^:!?]{0,60}?)\s*(?:(?:\.\s?){4,}|…{2,}|_{4,})\s*(\S.*)$")
+LABEL_SEPARATORS = " \t:.…_*"  # what lies between a label and its value
 EMPHASIS = re.compile(r"\*\*|__")
 LABEL_WORDS = 8
 BOLD = re.compile(r"^\*\*(.+?)\*\*:?$|^__(.+?)__:?$")
@@ -126,7 +130,7 @@ def _heading_text(text: str, line: Line, body: float, alone: bool, continued: bo
         return None
     if core.endswith(":") and not LABEL.match(core):
         return core.rstrip(": ")
-    if (m := LABEL.match(EMPHASIS.sub("", core))) and _words(m.group(1)) <= LABEL_WORDS:
+    if (m := _label_match(EMPHASIS.sub("", core))) and _words(m.group(1)) <= LABEL_WORDS:
         return None  # "Label: value", not a heading
     if _is_caps(core) and not core.endswith((".", ";", ",")):
         return core
@@ -209,15 +213,19 @@ def _blocks(lines: list[Line]) -> list[_Block]:
 def _label(text: str) -> _Block | None:
     """A 'Label: value' line (markers, bullets and Markdown emphasis around the label allowed)."""
     bare = EMPHASIS.sub("", BULLET.sub("", MARKER.sub("", text, count=1), count=1))
-    m = LABEL.match(bare)
+    m = _label_match(bare)
     if not m or _words(m.group(1)) > LABEL_WORDS:
         return None
     label = m.group(1).strip()
     at = text.find(label) + len(label)
-    at = text.index(":", at) + 1
-    while at < len(text) and text[at] in "*_ \t":
+    while at < len(text) and text[at] in LABEL_SEPARATORS:
         at += 1
     return _Block(text, label, "label", at)
+
+
+def _label_match(text: str) -> re.Match[str] | None:
+    """The label and value of a 'Label: value' line or of a form's dotted-leader line."""
+    return LABEL.match(text) or LEADER.match(text)
 
 
 def split_sentences(text: str) -> list[str]:

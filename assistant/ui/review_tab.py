@@ -169,10 +169,18 @@ def text_html(review: Review) -> str:
     """The request's text, each passage that supplies an element highlighted and named."""
     out, at = [], 0
     text = review.text
-    for span, group in _spans(review).items():
-        start, end = span
-        if start < at:  # overlapping passages: the first keeps its highlight
-            continue
+    # A passage that starts inside an earlier one (a clause of a long sentence that supplies another element)
+    # cuts the earlier highlight short, so that every passage the checklist links to has its mark; passages that
+    # start at the same place share one.
+    marks: list[tuple[int, int, list[ElementResult]]] = []
+    for (start, end), group in _spans(review).items():
+        if marks and start < marks[-1][1]:
+            if start == marks[-1][0]:
+                continue
+            marks[-1] = (marks[-1][0], start, marks[-1][2])
+        marks.append((start, end, group))
+    for start, end, group in marks:
+        span = (start, end)
         worst = "unclear" if any(e.status == "unclear" for e in group) else "present"
         names = "; ".join(e.label for e in group)
         out.append(html.escape(text[at:start]))
