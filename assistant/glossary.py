@@ -295,6 +295,9 @@ def find_concepts(
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(norm)]
     found: list[ConceptMatch] = []
     for phrase_lang in dict.fromkeys([lang, "en"] if english else [lang]):
+        # Each token's match keys once per language, not once per phrase: stemming every token for each of the
+        # glossary's ~600 phrases cost ~10 ms a question.
+        keys = {stemmed: [_keys(t, phrase_lang, stemmed) for t, _, _ in tokens] for stemmed in (False, True)}
         for phrase in _phrases(glossary, phrase_lang):
             if phrase_lang == "zh":
                 found += [
@@ -304,7 +307,7 @@ def find_concepts(
             else:
                 found += [
                     ConceptMatch(phrase.concept, phrase_lang, phrase.phrase, span)
-                    for span in _token_spans(tokens, phrase, phrase_lang)
+                    for span in _token_spans(tokens, keys[phrase.stemmed], phrase)
                 ]
     return _outermost(found)
 
@@ -323,8 +326,9 @@ def _keys(word: str, lang: str, stemmed: bool) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _token_spans(tokens: list[tuple[str, int, int]], phrase: _Phrase, lang: str) -> list[tuple[int, int]]:
-    keys = [_keys(t, lang, phrase.stemmed) for t, _, _ in tokens]
+def _token_spans(
+    tokens: list[tuple[str, int, int]], keys: list[frozenset[str]], phrase: _Phrase
+) -> list[tuple[int, int]]:
     spans = []
     for i, key in enumerate(keys):
         if phrase.words[0] not in key:
